@@ -1,0 +1,98 @@
+package dev.closer.inference;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.closer.inference.tabular.FeatureSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * One exported model version as {@code ml/} writes it: {@code model.onnx}, {@code features.json}, and optionally
+ * {@code metrics.json} and {@code card.md}. Read from a directory or from the classpath (the app ships the
+ * committed bundles inside its jar).
+ *
+ * @param sha256 hex SHA-256 of {@code model.onnx}, recorded in the model registry
+ */
+public record ModelBundle(FeatureSpec spec, byte[] model, String sha256, Optional<JsonNode> metrics,
+                          Optional<String> card) {
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    public String name() {
+        return spec.name();
+    }
+
+    public String version() {
+        return spec.version();
+    }
+
+    /** {@code name/version}, as used in logs. */
+    public String id() {
+        return spec.name() + "/" + spec.version();
+    }
+
+    public static ModelBundle fromDirectory(Path dir) {
+        return read(dir.toString(), file -> {
+            try {
+                return Optional.of(Files.readAllBytes(dir.resolve(file)));
+            } catch (NoSuchFileException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /**
+     * @param prefix resource folder, e.g. {@code models/lead-score/v0}
+     */
+    public static ModelBundle fromClasspath(String prefix, ClassLoader loader) {
+        return read("classpath:" + prefix, file -> {
+            try (InputStream in = loader.getResourceAsStream(prefix + "/" + file)) {
+                return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+            }
+        });
+    }
+
+    private interface FileReader {
+        Optional<byte[]> read(String file) throws IOException;
+    }
+
+    private static ModelBundle read(String where, FileReader files) {
+        try {
+            byte[] model = files.read("model.onnx")
+                    .orElseThrow(() -> new InferenceException("No model.onnx in " + where));
+            byte[] features = files.read("features.json")
+                    .orElseThrow(() -> new InferenceException("No features.json in " + where));
+            FeatureSpec spec = JSON.readValue(features, FeatureSpec.class).validated(where);
+            Optional<JsonNode> metrics = files.read("metrics.json").map(ModelBundle::parse);
+            Optional<String> card = files.read("card.md").map(String::new);
+            return new ModelBundle(spec, model, sha256(model), metrics, card);
+        } catch (IOException e) {
+            throw new InferenceException("Could not read model bundle " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode parse(byte[] json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new InferenceException("metrics.json is not valid JSON: " + e.getMessage(), e);
+        }
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+}
