@@ -1,0 +1,1 @@
+"""Closer lead-score v0: X Education leads -> small embedding MLP -> ONNX. See ml/README.md."""
