@@ -100,8 +100,26 @@ public final class EventReader {
         return events;
     }
 
-    /** Reads a Kafka record in CloudEvents structured (JSON) or binary mode. */
+    /**
+     * Reads a Kafka record in CloudEvents binary mode ({@code ce_*} headers), structured mode ({@code content-type:
+     * application/cloudevents+json}), or, from producers that set no headers at all, a JSON CloudEvent value.
+     */
     public CrmEvent read(ConsumerRecord<String, byte[]> record) throws InvalidEventException {
+        if (record.value() == null) {
+            throw new InvalidEventException(List.of("not a CloudEvent: the record has no value"));
+        }
+        if (record.headers().lastHeader("content-type") == null && record.headers().lastHeader("ce_specversion") == null) {
+            JsonNode node;
+            try {
+                node = json.readTree(record.value());
+            } catch (IOException e) {
+                throw new InvalidEventException(List.of("not a CloudEvent: the value is not JSON (" + rootMessage(e) + ")"));
+            }
+            if (node == null || !node.isObject()) {
+                throw new InvalidEventException(List.of("not a CloudEvent: the value is not a JSON object"));
+            }
+            return read(toCloudEvent(node));
+        }
         CloudEvent event;
         try {
             event = KafkaMessageFactory.createReader(record).toEvent();

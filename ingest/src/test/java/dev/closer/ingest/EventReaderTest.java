@@ -2,11 +2,19 @@ package dev.closer.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.closer.ingest.data.LeadData;
+import dev.closer.ingest.kafka.EventPublisher;
 import jakarta.validation.Validation;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
 import org.junit.jupiter.api.Test;
 
@@ -89,5 +97,30 @@ class EventReaderTest {
         EventReader.InvalidBatchException empty = assertThrows(EventReader.InvalidBatchException.class,
                 () -> reader.readBody(bytes("[]")));
         assertEquals(List.of("batch is empty"), empty.problems().get(0).errors());
+    }
+
+    private static ConsumerRecord<String, byte[]> record(String key, byte[] value, Headers headers) {
+        return new ConsumerRecord<>("t", 0, 0L, 0L, TimestampType.CREATE_TIME, -1, -1, key, value, headers,
+                Optional.empty());
+    }
+
+    @Test
+    void shouldReadRecordsInStructuredModeAndHeaderlessJson() throws Exception {
+        CrmEvent event = reader.readBody(bytes(lead("e1", "{\"id\":\"lead-1\"}"))).get(0);
+        ProducerRecord<String, byte[]> structured = EventPublisher.toRecord("t", event);
+        assertEquals("lead-1", structured.key());
+        assertEquals("e1", reader.read(record("lead-1", structured.value(), structured.headers())).id());
+        assertEquals("e1", reader.read(record("lead-1", bytes(lead("e1", "{\"id\":\"lead-1\"}")),
+                new RecordHeaders())).id());
+    }
+
+    @Test
+    void shouldSayWhyARecordIsNotACloudEvent() {
+        InvalidEventException garbage = assertThrows(InvalidEventException.class,
+                () -> reader.read(record("k", bytes("not json {"), new RecordHeaders())));
+        assertTrue(garbage.getMessage().startsWith("not a CloudEvent: the value is not JSON"), garbage.getMessage());
+        InvalidEventException empty = assertThrows(InvalidEventException.class,
+                () -> reader.read(record("k", null, new RecordHeaders())));
+        assertEquals("not a CloudEvent: the record has no value", empty.getMessage());
     }
 }

@@ -1,0 +1,109 @@
+package dev.closer.app.config;
+
+import dev.closer.inference.ExecutionDevice;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Every {@code closer.*} option, with its default. Environment variables work too: {@code CLOSER_TOPICS_CRM_EVENTS}. */
+@ConfigMapping(prefix = "closer")
+public interface CloserConfig {
+
+    Topics topics();
+
+    Consumer consumer();
+
+    Ingest ingest();
+
+    Models models();
+
+    Inference inference();
+
+    Auth auth();
+
+    interface Topics {
+        /** CRM entity and activity events (CloudEvents, keyed by subject). */
+        @WithDefault("closer.crm-events")
+        String crmEvents();
+
+        /** Where records from {@link #crmEvents()} that cannot be read or stored go, with the reason in headers. */
+        @WithDefault("closer.crm-events.dlq")
+        String crmEventsDlq();
+
+        /** Partitions of topics Closer creates: the most consumers one group can use in parallel. */
+        @WithDefault("3")
+        int partitions();
+
+        @WithDefault("1")
+        short replicationFactor();
+
+        /** Create missing topics at start-up (turn off where topics are managed elsewhere, e.g. Strimzi). */
+        @WithDefault("true")
+        boolean create();
+    }
+
+    interface Consumer {
+        /** Run the CRM-events consumer in this instance. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Consumer group; instances in the same group share the partitions. */
+        @WithDefault("closer-crm-events")
+        String groupId();
+
+        /** Most records in one batch (one database transaction, one scoring run). */
+        @WithDefault("500")
+        int maxPollRecords();
+
+        @WithDefault("500ms")
+        Duration pollTimeout();
+    }
+
+    interface Ingest {
+        /** Most events in one POST /api/v1/events. */
+        @WithDefault("1000")
+        int maxBatch();
+
+        /** How long POST /api/v1/events waits for Kafka's acknowledgement before answering 503. */
+        @WithDefault("10s")
+        Duration publishTimeout();
+    }
+
+    interface Models {
+        /**
+         * A folder of model bundles laid out as {@code <name>/<version>/model.onnx} (as {@code ml/models}).
+         * When absent, the bundles built into the app are used.
+         */
+        Optional<Path> dir();
+
+        /** The lead-scoring model version to serve. */
+        @WithDefault("v0")
+        String leadScoreVersion();
+    }
+
+    interface Inference {
+        /** {@code cpu} or {@code cuda} (needs the onnxruntime_gpu build; falls back to CPU with a log line). */
+        @WithDefault("cpu")
+        ExecutionDevice device();
+
+        @WithDefault("0")
+        int cudaDeviceId();
+
+        /** Threads inside one operator; 0 lets ONNX Runtime use every core. */
+        @WithDefault("0")
+        int intraOpThreads();
+
+        @WithDefault("1")
+        int interOpThreads();
+    }
+
+    interface Auth {
+        /**
+         * An admin API key to accept (stored hashed). When absent and no admin key exists yet, one is created at
+         * the first start and printed once in the log.
+         */
+        Optional<String> bootstrapAdminKey();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.closer.app.lead.rest;
+
+import dev.closer.app.auth.Caller;
+import dev.closer.app.auth.Roles;
+import dev.closer.app.lead.LeadService;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/leads")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Leads", description = "Leads with their scores")
+@RolesAllowed({Roles.ADMIN, Roles.MANAGER, Roles.REP})
+public class LeadResource {
+
+    @Inject
+    LeadService leads;
+    @Inject
+    SecurityIdentity identity;
+
+    /** A page of leads and the cursor for the next one. */
+    public record Page(List<LeadView> items, String next) {
+    }
+
+    @GET
+    @Operation(summary = "Leads the caller may see, in id order (keyset paging: pass next as after)")
+    public Page list(@QueryParam("after") String after,
+                     @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
+        List<LeadView> items = leads.page(Caller.of(identity), after, limit);
+        return new Page(items, items.size() == limit ? items.get(items.size() - 1).id() : null);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A lead with its latest score")
+    public LeadView get(@PathParam("id") String id) {
+        return leads.find(Caller.of(identity), id).orElseThrow(() -> notFound(id));
+    }
+
+    @GET
+    @Path("/{id}/scores")
+    @Operation(summary = "A lead's score history, newest first")
+    public List<LeadView.ScoreView> scores(@PathParam("id") String id,
+                                           @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+        return leads.history(Caller.of(identity), id, limit).orElseThrow(() -> notFound(id));
+    }
+
+    private static NotFoundException notFound(String id) {
+        return new NotFoundException("No lead " + id);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.closer.app.problem;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.closer.ingest.EventReader;
+import dev.closer.ingest.kafka.EventPublisher;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Every error the API returns is an RFC 9457 problem that says what was wrong. */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final String CHALLENGE = "Bearer realm=\"closer\"";
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e, UriInfo uri) {
+        return Problem.of(Response.Status.UNAUTHORIZED,
+                        "An API key is required: send it as 'Authorization: Bearer <key>'.")
+                .withInstance(uri.getPath()).response().header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE).build();
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
+        return Problem.of(Response.Status.UNAUTHORIZED, "The API key is unknown or revoked.")
+                .withInstance(uri.getPath()).response().header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE).build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        String detail = e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage()
+                : "Your API key's role may not use this endpoint.";
+        return Problem.of(Response.Status.FORBIDDEN, detail).withInstance(uri.getPath()).response().build();
+    }
+
+    @ServerExceptionMapper
+    public Response invalidEvents(EventReader.InvalidBatchException e, UriInfo uri) {
+        List<EventReader.Problem> problems = e.problems();
+        String detail = problems.size() == 1 && problems.get(0).id() == null && problems.get(0).index() == 0
+                ? problems.get(0).errors().get(0)
+                : problems.size() + " event(s) are invalid; nothing was accepted. See errors.";
+        return Problem.of(Response.Status.BAD_REQUEST, detail).withInstance(uri.getPath()).withErrors(problems)
+                .response().build();
+    }
+
+    @ServerExceptionMapper
+    public Response kafkaUnavailable(EventPublisher.PublishException e, UriInfo uri) {
+        LOG.warnf("Events not accepted: %s", e.getMessage());
+        return Problem.of(Response.Status.SERVICE_UNAVAILABLE,
+                        "Events could not be stored right now (" + e.getMessage() + "); nothing was accepted. "
+                                + "Retry later.")
+                .withInstance(uri.getPath()).response().header(HttpHeaders.RETRY_AFTER, "10").build();
+    }
+
+    @ServerExceptionMapper
+    public Response constraintViolation(ConstraintViolationException e, UriInfo uri) {
+        List<String> errors = e.getConstraintViolations().stream()
+                .map(v -> lastNode(v.getPropertyPath().toString()) + ": " + v.getMessage()).sorted().toList();
+        return Problem.of(Response.Status.BAD_REQUEST, String.join("; ", errors)).withInstance(uri.getPath())
+                .withErrors(errors).response().build();
+    }
+
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException e, UriInfo uri) {
+        return Problem.of(Response.Status.BAD_REQUEST, "The body is not valid JSON for this endpoint: "
+                + e.getOriginalMessage()).withInstance(uri.getPath()).response().build();
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri) {
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        String detail = e.getMessage() == null || e.getMessage().startsWith("HTTP ")
+                ? status.getReasonPhrase() : e.getMessage();
+        return Problem.of(status, detail).withInstance(uri.getPath()).response().build();
+    }
+
+    @ServerExceptionMapper(priority = 10_000)
+    public Response unexpected(Throwable e, UriInfo uri) {
+        String id = UUID.randomUUID().toString();
+        LOG.errorf(e, "Unexpected error %s on %s", id, uri.getPath());
+        return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "Something went wrong on our side; quote " + id
+                + " when you report it.").withInstance(uri.getPath()).response().build();
+    }
+
+    private static String lastNode(String path) {
+        int dot = path.lastIndexOf('.');
+        return dot < 0 ? path : path.substring(dot + 1);
+    }
+}
