@@ -8,4 +8,9 @@ public interface EventData {
      * the lead it belongs to.
      */
     String subjectId();
+
+    /** The name of the data field {@link #subjectId()} reads, for error messages. */
+    default String subjectField() {
+        return "id";
+    }
 }

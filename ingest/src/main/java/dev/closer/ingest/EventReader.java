@@ -166,8 +166,7 @@ public final class EventReader {
             errors.add("data." + violation.getPropertyPath() + ": " + violation.getMessage());
         }
         if (data.subjectId() != null && !data.subjectId().equals(event.getSubject())) {
-            errors.add("subject: '" + event.getSubject() + "' must equal data."
-                    + (data instanceof dev.closer.ingest.data.ActivityData ? "leadId" : "id")
+            errors.add("subject: '" + event.getSubject() + "' must equal data." + data.subjectField()
                     + " '" + data.subjectId() + "'");
         }
         if (!errors.isEmpty()) {

@@ -86,7 +86,8 @@ class EventReaderTest {
         EventReader.InvalidBatchException e = assertThrows(EventReader.InvalidBatchException.class,
                 () -> reader.readBody(bytes(body)));
         assertEquals(List.of("type: unknown event type 'closer.nope'; known: closer.account.upserted, "
-                        + "closer.activity.recorded, closer.lead.upserted",
+                        + "closer.activity.recorded, closer.call.transcribed, closer.deal.upserted, "
+                        + "closer.email.replied, closer.email.sent, closer.lead.upserted, closer.user.upserted",
                 "subject: required (the id of the account or lead the event is about)",
                 "time: required (it orders updates of the same entity)"), e.problems().get(0).errors());
     }
@@ -122,5 +123,35 @@ class EventReaderTest {
         InvalidEventException empty = assertThrows(InvalidEventException.class,
                 () -> reader.read(record("k", null, new RecordHeaders())));
         assertEquals("not a CloudEvent: the record has no value", empty.getMessage());
+    }
+
+    @Test
+    void shouldCheckEveryUtteranceOfACall() {
+        String body = """
+                {"specversion":"1.0","id":"c1","source":"t","type":"closer.call.transcribed","subject":"lead-1",
+                 "time":"2026-01-02T03:04:05Z","data":{"id":"call-1","leadId":"lead-1",
+                 "startedAt":"2026-01-02T03:00:00Z","utterances":[
+                   {"speaker":"ann","role":"rep","startMs":0,"endMs":1500,"text":"Hi there?"},
+                   {"speaker":"bob","role":"buyer","startMs":1400,"endMs":900,"text":"Hello"}]}}""";
+        EventReader.InvalidBatchException e = assertThrows(EventReader.InvalidBatchException.class,
+                () -> reader.readBody(bytes(body)));
+        assertEquals(List.of("data.utterances[1].ordered: endMs must not be before startMs",
+                "data.utterances[1].role: must be rep, prospect or other"), e.problems().get(0).errors());
+        String empty = body.replaceAll("(?s)\\[\\s*\\{\"speaker\".*\\]", "[]");
+        EventReader.InvalidBatchException none = assertThrows(EventReader.InvalidBatchException.class,
+                () -> reader.readBody(bytes(empty)));
+        assertEquals(List.of("data.utterances: must hold at least one utterance"), none.problems().get(0).errors());
+    }
+
+    @Test
+    void shouldNameTheSubjectFieldOfEventsAboutALead() {
+        String body = """
+                {"specversion":"1.0","id":"e1","source":"t","type":"closer.email.sent","subject":"lead-9",
+                 "time":"2026-01-02T03:04:05Z","data":{"id":"m1","leadId":"lead-1","subject":"Hi",
+                 "body":"Hello","sentAt":"2026-01-02T03:04:05Z","sequenceStep":0}}""";
+        EventReader.InvalidBatchException e = assertThrows(EventReader.InvalidBatchException.class,
+                () -> reader.readBody(bytes(body)));
+        assertEquals(List.of("data.sequenceStep: must be greater than or equal to 1",
+                "subject: 'lead-9' must equal data.leadId 'lead-1'"), e.problems().get(0).errors());
     }
 }

@@ -28,4 +28,9 @@ public record ActivityData(
     public String subjectId() {
         return leadId;
     }
+
+    @Override
+    public String subjectField() {
+        return "leadId";
+    }
 }

@@ -26,6 +26,9 @@ public record LeadData(
         @Size(max = 200) String firstName,
         @Size(max = 200) String lastName,
         @Size(max = 200) String title,
+        @Pattern(regexp = "ic|manager|director|vp|c_level", message = "must be ic, manager, director, vp or c_level")
+        String seniority,
+        @Size(max = 100) String department,
         @Size(max = 200) String source,
         @Size(max = 200) String origin,
         @Size(max = 100) String country,

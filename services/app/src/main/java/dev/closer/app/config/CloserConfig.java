@@ -49,6 +49,13 @@ public interface CloserConfig {
         @WithDefault("true")
         boolean enabled();
 
+        /**
+         * Consumers in this instance, each on its own thread and connection; together with other instances they
+         * share the topic's partitions, so more than the partition count sit idle.
+         */
+        @WithDefault("2")
+        int threads();
+
         /** Consumer group; instances in the same group share the partitions. */
         @WithDefault("closer-crm-events")
         String groupId();

@@ -11,6 +11,9 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * Runs the CRM-events consumer in this instance when {@code closer.consumer.enabled}; instances in the same
@@ -30,36 +33,38 @@ public class CrmEventConsumer {
     @Inject
     MeterRegistry meters;
 
-    private EventConsumerLoop loop;
+    private final List<EventConsumerLoop> loops = new ArrayList<>();
 
     void onStart(@Observes @Priority(20) StartupEvent start) {
         CloserConfig.Consumer c = config.consumer();
-        loop = new EventConsumerLoop("crm-events", () -> kafka.consumer(c.groupId(), c.maxPollRecords()),
-                config.topics().crmEvents(), reader,
-                new DeadLetters(kafka.producer(), config.topics().crmEventsDlq()), sink, c.pollTimeout(), meters);
+        for (int i = 0; i < c.threads(); i++) {
+            loops.add(new EventConsumerLoop("crm-events-" + i, () -> kafka.consumer(c.groupId(), c.maxPollRecords()),
+                    config.topics().crmEvents(), reader,
+                    new DeadLetters(kafka.producer(), config.topics().crmEventsDlq()), sink, c.pollTimeout(),
+                    meters));
+        }
         if (c.enabled()) {
-            loop.start();
+            start();
         }
     }
 
     void onStop(@Observes ShutdownEvent stop) {
-        if (loop != null) {
-            loop.stop();
-        }
+        stop();
     }
 
-    /** Starts consuming (no-op when running). */
+    /** Starts consuming (no-op for loops already running). */
     public void start() {
-        loop.start();
+        loops.forEach(EventConsumerLoop::start);
     }
 
-    /** Stops after the batch in hand and commits what was stored. */
+    /** Stops after the batches in hand and commits what was stored. */
     public void stop() {
-        loop.stop();
+        loops.parallelStream().forEach(EventConsumerLoop::stop);
     }
 
+    /** True when every consumer thread runs. */
     public boolean isRunning() {
-        return loop != null && loop.isRunning();
+        return !loops.isEmpty() && loops.stream().allMatch(EventConsumerLoop::isRunning);
     }
 
     public boolean isEnabled() {
@@ -70,8 +75,8 @@ public class CrmEventConsumer {
         return config.topics().crmEvents();
     }
 
-    /** The last failure the loop backed off from, or null. */
+    /** The last failure a consumer backed off from, or null. */
     public Throwable lastError() {
-        return loop == null ? null : loop.lastError();
+        return loops.stream().map(EventConsumerLoop::lastError).filter(Objects::nonNull).findFirst().orElse(null);
     }
 }

@@ -1,52 +1,60 @@
 package dev.closer.app.events;
 
-import dev.closer.app.account.Account;
-import dev.closer.app.account.AccountRepository;
-import dev.closer.app.activity.Activity;
-import dev.closer.app.activity.ActivityRepository;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.app.lead.Lead;
-import dev.closer.app.lead.LeadRepository;
-import dev.closer.app.lead.LeadScore;
-import dev.closer.app.lead.LeadScoreRepository;
 import dev.closer.app.scoring.LeadScorer;
 import dev.closer.ingest.CrmEvent;
 import dev.closer.ingest.EventTypes;
 import dev.closer.ingest.data.AccountData;
 import dev.closer.ingest.data.ActivityData;
+import dev.closer.ingest.data.CallTranscribedData;
+import dev.closer.ingest.data.DealData;
+import dev.closer.ingest.data.EmailRepliedData;
+import dev.closer.ingest.data.EmailSentData;
 import dev.closer.ingest.data.LeadData;
+import dev.closer.ingest.data.UserData;
 import dev.closer.ingest.kafka.EventConsumerLoop;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import javax.sql.DataSource;
 
 /**
- * Applies a batch of CRM events in one transaction: each event is claimed in the inbox (a redelivered one is
- * skipped), entities are upserted by id (an event older than the stored state changes nothing), and every lead
- * whose state changed is scored, all leads of the batch in one model run.
+ * Applies a batch of CRM events in one transaction, a few set-based statements per batch (this is the bulk
+ * path: Panache serves the reads):
+ * <ol>
+ *   <li>claim every event in the inbox ({@code ingested_events}); a redelivered event is skipped;</li>
+ *   <li>upsert users, accounts, leads and deals by id, keeping the newest state: of several upserts of one entity
+ *       in a batch the newest is written, and none older than the stored {@code event_time} is;</li>
+ *   <li>insert activities, emails, replies and calls (append-only, by id) and every deal stage change;</li>
+ *   <li>score every lead whose state changed, all in one model run, into {@code lead_scores}.</li>
+ * </ol>
  */
 @ApplicationScoped
 public class CrmEventSink implements EventConsumerLoop.BatchHandler {
 
     @Inject
-    IngestedEventRepository inbox;
-    @Inject
-    AccountRepository accounts;
-    @Inject
-    LeadRepository leads;
-    @Inject
-    ActivityRepository activities;
-    @Inject
-    LeadScoreRepository scores;
+    DataSource dataSource;
     @Inject
     LeadScorer scorer;
+    @Inject
+    ObjectMapper json;
 
     private final Counter duplicates;
     private final Counter stale;
@@ -61,95 +69,392 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
 
     @Override
     @Transactional
-    public void handle(List<CrmEvent> events) {
-        Map<String, Lead> changed = new LinkedHashMap<>();
-        Map<String, String> changedBy = new HashMap<>();
-        for (CrmEvent event : events) {
-            if (!inbox.claim(event)) {
-                duplicates.increment();
+    public void handle(List<CrmEvent> events) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            List<CrmEvent> fresh = claim(c, events);
+            duplicates.increment(events.size() - fresh.size());
+            Map<String, List<CrmEvent>> byType = new HashMap<>();
+            for (CrmEvent e : fresh) {
+                byType.computeIfAbsent(e.type(), t -> new ArrayList<>()).add(e);
+            }
+            upsertUsers(c, byType.getOrDefault(EventTypes.USER_UPSERTED, List.of()));
+            upsertAccounts(c, byType.getOrDefault(EventTypes.ACCOUNT_UPSERTED, List.of()));
+            List<CrmEvent> leads = byType.getOrDefault(EventTypes.LEAD_UPSERTED, List.of());
+            List<Lead> changed = upsertLeads(c, leads);
+            upsertDeals(c, byType.getOrDefault(EventTypes.DEAL_UPSERTED, List.of()));
+            insertActivities(c, byType.getOrDefault(EventTypes.ACTIVITY_RECORDED, List.of()));
+            insertEmails(c, byType.getOrDefault(EventTypes.EMAIL_SENT, List.of()));
+            insertReplies(c, byType.getOrDefault(EventTypes.EMAIL_REPLIED, List.of()));
+            insertCalls(c, byType.getOrDefault(EventTypes.CALL_TRANSCRIBED, List.of()));
+            if (!changed.isEmpty()) {
+                score(c, changed, leads);
+            }
+        }
+    }
+
+    /** Inserts the inbox rows and returns the events that were not there yet, in batch order. */
+    private List<CrmEvent> claim(Connection c, List<CrmEvent> events) throws SQLException {
+        Set<String> inserted = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into ingested_events (source, id, type, subject)
+                select * from unnest(?::text[], ?::text[], ?::text[], ?::text[])
+                on conflict do nothing returning source, id""")) {
+            Columns cols = new Columns(c, ps);
+            cols.text(events, CrmEvent::source).text(events, CrmEvent::id).text(events, CrmEvent::type)
+                    .text(events, CrmEvent::subject);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1) + '\u0000' + rs.getString(2));
+                }
+            }
+        }
+        List<CrmEvent> fresh = new ArrayList<>(inserted.size());
+        for (CrmEvent e : events) {
+            // remove() so that the same event twice in one batch is applied once
+            if (inserted.remove(e.source() + '\u0000' + e.id())) {
+                fresh.add(e);
+            }
+        }
+        return fresh;
+    }
+
+    /** Of several upserts of one entity in a batch, the newest (the later one on a tie). */
+    private static List<CrmEvent> newestPerSubject(List<CrmEvent> events) {
+        Map<String, CrmEvent> newest = new LinkedHashMap<>();
+        for (CrmEvent e : events) {
+            newest.merge(e.subject(), e, (old, now) -> now.time().isBefore(old.time()) ? old : now);
+        }
+        return new ArrayList<>(newest.values());
+    }
+
+    private void upsertUsers(Connection c, List<CrmEvent> events) throws SQLException {
+        List<CrmEvent> rows = newestPerSubject(events);
+        if (rows.isEmpty()) {
+            return;
+        }
+        Function<CrmEvent, UserData> d = e -> e.data(UserData.class);
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into users (id, display_name, email, role, team, event_time)
+                select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
+                on conflict (id) do update set display_name = excluded.display_name, email = excluded.email,
+                    role = case when users.role = 'admin' then users.role else excluded.role end,
+                    team = excluded.team, event_time = excluded.event_time
+                where users.event_time is null or users.event_time <= excluded.event_time""")) {
+            new Columns(c, ps).text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).displayName())
+                    .text(rows, e -> d.apply(e).email())
+                    .text(rows, e -> d.apply(e).role() == null ? "rep" : d.apply(e).role())
+                    .text(rows, e -> d.apply(e).team()).time(rows, CrmEvent::time);
+            stale.increment(events.size() - ps.executeUpdate());
+        }
+    }
+
+    private void upsertAccounts(Connection c, List<CrmEvent> events) throws SQLException {
+        List<CrmEvent> rows = newestPerSubject(events);
+        if (rows.isEmpty()) {
+            return;
+        }
+        Function<CrmEvent, AccountData> d = e -> e.data(AccountData.class);
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into accounts (id, name, domain, industry, employees, country, annual_revenue, attributes,
+                                      event_time)
+                select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::float8[],
+                                     ?::jsonb[], ?::timestamptz[])
+                on conflict (id) do update set name = excluded.name, domain = excluded.domain,
+                    industry = excluded.industry, employees = excluded.employees, country = excluded.country,
+                    annual_revenue = excluded.annual_revenue, attributes = excluded.attributes,
+                    event_time = excluded.event_time, updated_at = now()
+                where accounts.event_time <= excluded.event_time""")) {
+            new Columns(c, ps).text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).name())
+                    .text(rows, e -> d.apply(e).domain()).text(rows, e -> d.apply(e).industry())
+                    .ints(rows, e -> d.apply(e).employees()).text(rows, e -> d.apply(e).country())
+                    .doubles(rows, e -> d.apply(e).annualRevenue()).json(rows, e -> d.apply(e).attributes())
+                    .time(rows, CrmEvent::time);
+            stale.increment(events.size() - ps.executeUpdate());
+        }
+    }
+
+    /** Upserts leads and returns those whose stored state changed, as entities for scoring. */
+    private List<Lead> upsertLeads(Connection c, List<CrmEvent> events) throws SQLException {
+        List<CrmEvent> rows = newestPerSubject(events);
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Lead> byId = new HashMap<>();
+        List<Lead> leads = new ArrayList<>(rows.size());
+        for (CrmEvent e : rows) {
+            Lead lead = new Lead();
+            lead.apply(e.data(LeadData.class), e.time());
+            leads.add(lead);
+            byId.put(lead.id, lead);
+        }
+        List<Lead> changed = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into leads (id, account_id, email, first_name, last_name, title, seniority, department,
+                                   source, origin, country, occupation, website_visits, website_seconds,
+                                   page_views_per_visit, do_not_email, status, owner_id, attributes, crm_created_at,
+                                   event_time)
+                select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                     ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::float8[],
+                                     ?::float8[], ?::bool[], ?::text[], ?::text[], ?::jsonb[], ?::timestamptz[],
+                                     ?::timestamptz[])
+                on conflict (id) do update set account_id = excluded.account_id, email = excluded.email,
+                    first_name = excluded.first_name, last_name = excluded.last_name, title = excluded.title,
+                    seniority = excluded.seniority, department = excluded.department, source = excluded.source,
+                    origin = excluded.origin, country = excluded.country, occupation = excluded.occupation,
+                    website_visits = excluded.website_visits, website_seconds = excluded.website_seconds,
+                    page_views_per_visit = excluded.page_views_per_visit, do_not_email = excluded.do_not_email,
+                    status = excluded.status, owner_id = excluded.owner_id, attributes = excluded.attributes,
+                    crm_created_at = excluded.crm_created_at, event_time = excluded.event_time, updated_at = now()
+                where leads.event_time <= excluded.event_time
+                returning id""")) {
+            new Columns(c, ps).text(leads, l -> l.id).text(leads, l -> l.accountId).text(leads, l -> l.email)
+                    .text(leads, l -> l.firstName).text(leads, l -> l.lastName).text(leads, l -> l.title)
+                    .text(leads, l -> l.seniority).text(leads, l -> l.department).text(leads, l -> l.source)
+                    .text(leads, l -> l.origin).text(leads, l -> l.country).text(leads, l -> l.occupation)
+                    .doubles(leads, l -> l.websiteVisits).doubles(leads, l -> l.websiteSeconds)
+                    .doubles(leads, l -> l.pageViewsPerVisit).bools(leads, l -> l.doNotEmail)
+                    .text(leads, l -> l.status).text(leads, l -> l.ownerId).json(leads, l -> l.attributes)
+                    .time(leads, l -> l.crmCreatedAt).time(leads, l -> l.eventTime);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    changed.add(byId.get(rs.getString(1)));
+                }
+            }
+        }
+        stale.increment(events.size() - changed.size());
+        return changed;
+    }
+
+    private record StageChange(String dealId, String from, String to, OffsetDateTime at, String eventId) {
+    }
+
+    private void upsertDeals(Connection c, List<CrmEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        // The stored stage and time of each deal, to record every stage the batch moves it through.
+        Map<String, String> stage = new HashMap<>();
+        Map<String, OffsetDateTime> at = new HashMap<>();
+        List<String> ids = events.stream().map(CrmEvent::subject).distinct().toList();
+        try (PreparedStatement ps = c.prepareStatement(
+                "select id, stage, event_time from deals where id = any(?::text[])")) {
+            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stage.put(rs.getString(1), rs.getString(2));
+                    at.put(rs.getString(1), rs.getObject(3, OffsetDateTime.class));
+                }
+            }
+        }
+        // In arrival order, as if applied one by one: an upsert older than the deal's state so far is stale,
+        // whether that state was stored by an earlier batch or set by an earlier event of this one.
+        List<StageChange> changes = new ArrayList<>();
+        for (CrmEvent e : events) {
+            DealData deal = e.data(DealData.class);
+            OffsetDateTime stored = at.get(deal.id());
+            if (stored != null && e.time().isBefore(stored)) {
                 continue;
             }
-            switch (event.type()) {
-                case EventTypes.LEAD_UPSERTED -> {
-                    Lead lead = upsertLead(event.data(LeadData.class), event.time());
-                    if (lead != null) {
-                        changed.put(lead.id, lead);
-                        changedBy.put(lead.id, event.id());
-                    }
-                }
-                case EventTypes.ACCOUNT_UPSERTED -> upsertAccount(event.data(AccountData.class), event.time());
-                case EventTypes.ACTIVITY_RECORDED -> record(event.data(ActivityData.class), event.id());
-                default -> throw new IllegalArgumentException("no handler for event type " + event.type());
+            if (!deal.stage().equals(stage.get(deal.id()))) {
+                changes.add(new StageChange(deal.id(), stage.get(deal.id()), deal.stage(), e.time(), e.id()));
+            }
+            stage.put(deal.id(), deal.stage());
+            at.put(deal.id(), e.time());
+        }
+        List<CrmEvent> rows = newestPerSubject(events);
+        Function<CrmEvent, DealData> d = e -> e.data(DealData.class);
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into deals (id, name, account_id, lead_id, amount, currency, stage, owner_id, attributes,
+                                   crm_created_at, closed_at, event_time)
+                select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::text[],
+                                     ?::text[], ?::jsonb[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[])
+                on conflict (id) do update set name = excluded.name, account_id = excluded.account_id,
+                    lead_id = excluded.lead_id, amount = excluded.amount, currency = excluded.currency,
+                    stage = excluded.stage, owner_id = excluded.owner_id, attributes = excluded.attributes,
+                    crm_created_at = excluded.crm_created_at, closed_at = excluded.closed_at,
+                    event_time = excluded.event_time, updated_at = now()
+                where deals.event_time <= excluded.event_time""")) {
+            new Columns(c, ps).text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).name())
+                    .text(rows, e -> d.apply(e).accountId()).text(rows, e -> d.apply(e).leadId())
+                    .doubles(rows, e -> d.apply(e).amount()).text(rows, e -> d.apply(e).currency())
+                    .text(rows, e -> d.apply(e).stage()).text(rows, e -> d.apply(e).ownerId())
+                    .json(rows, e -> d.apply(e).attributes()).time(rows, e -> d.apply(e).createdAt())
+                    .time(rows, e -> d.apply(e).closedAt()).time(rows, CrmEvent::time);
+            stale.increment(rows.size() - ps.executeUpdate());
+        }
+        if (!changes.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into deal_stages (deal_id, from_stage, to_stage, changed_at, event_id)
+                    select * from unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[])
+                    on conflict (event_id) do nothing""")) {
+                new Columns(c, ps).text(changes, StageChange::dealId).text(changes, StageChange::from)
+                        .text(changes, StageChange::to).time(changes, StageChange::at)
+                        .text(changes, StageChange::eventId);
+                ps.executeUpdate();
             }
         }
-        if (!changed.isEmpty()) {
-            score(new ArrayList<>(changed.values()), changedBy);
-        }
     }
 
-    private Lead upsertLead(LeadData data, OffsetDateTime time) {
-        Lead lead = leads.findById(data.id());
-        if (lead != null && lead.eventTime.isAfter(time)) {
-            stale.increment();
-            return null;
-        }
-        if (lead == null) {
-            lead = new Lead();
-            lead.apply(data, time);
-            leads.persist(lead);
-        } else {
-            lead.apply(data, time);
-        }
-        return lead;
-    }
-
-    private void upsertAccount(AccountData data, OffsetDateTime time) {
-        Account account = accounts.findById(data.id());
-        if (account != null && account.eventTime.isAfter(time)) {
-            stale.increment();
+    private void insertActivities(Connection c, List<CrmEvent> rows) throws SQLException {
+        if (rows.isEmpty()) {
             return;
         }
-        if (account == null) {
-            account = new Account();
-            account.apply(data, time);
-            accounts.persist(account);
-        } else {
-            account.apply(data, time);
+        Function<CrmEvent, ActivityData> d = e -> e.data(ActivityData.class);
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into activities (id, lead_id, type, occurred_at, properties, event_id)
+                select * from unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::jsonb[], ?::text[])
+                on conflict (id) do nothing""")) {
+            new Columns(c, ps).text(rows, e -> d.apply(e).id() == null ? e.id() : d.apply(e).id())
+                    .text(rows, e -> d.apply(e).leadId()).text(rows, e -> d.apply(e).type())
+                    .time(rows, e -> d.apply(e).occurredAt()).json(rows, e -> d.apply(e).properties())
+                    .text(rows, CrmEvent::id);
+            ps.executeUpdate();
         }
     }
 
-    private void record(ActivityData data, String eventId) {
-        String id = data.id() == null ? eventId : data.id();
-        if (activities.findById(id) != null) {
+    private void insertEmails(Connection c, List<CrmEvent> rows) throws SQLException {
+        if (rows.isEmpty()) {
             return;
         }
-        Activity activity = new Activity();
-        activity.id = id;
-        activity.leadId = data.leadId();
-        activity.type = data.type();
-        activity.occurredAt = data.occurredAt();
-        activity.properties = data.properties() == null ? new HashMap<>() : new HashMap<>(data.properties());
-        activity.eventId = eventId;
-        activities.persist(activity);
+        Function<CrmEvent, EmailSentData> d = e -> e.data(EmailSentData.class);
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into emails (id, lead_id, owner_id, thread_id, subject, body, sent_at, sequence_id,
+                                    sequence_step, variant, attributes, event_id)
+                select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                     ?::timestamptz[], ?::text[], ?::int4[], ?::text[], ?::jsonb[], ?::text[])
+                on conflict (id) do nothing""")) {
+            new Columns(c, ps).text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).leadId())
+                    .text(rows, e -> d.apply(e).ownerId()).text(rows, e -> d.apply(e).threadId())
+                    .text(rows, e -> d.apply(e).subject()).text(rows, e -> d.apply(e).body())
+                    .time(rows, e -> d.apply(e).sentAt()).text(rows, e -> d.apply(e).sequenceId())
+                    .ints(rows, e -> d.apply(e).sequenceStep()).text(rows, e -> d.apply(e).variant())
+                    .json(rows, e -> d.apply(e).attributes()).text(rows, CrmEvent::id);
+            ps.executeUpdate();
+        }
     }
 
-    private void score(List<Lead> batch, Map<String, String> changedBy) {
-        List<LeadScorer.Result> results = scorer.score(batch);
-        OffsetDateTime now = OffsetDateTime.now();
-        List<LeadScore> rows = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            LeadScorer.Result result = results.get(i);
-            LeadScore row = new LeadScore();
-            row.leadId = batch.get(i).id;
-            row.modelName = scorer.modelName();
-            row.modelVersion = scorer.modelVersion();
-            row.probability = result.probability();
-            row.score = (short) result.score();
-            row.grade = result.grade();
-            row.eventId = changedBy.get(row.leadId);
-            row.scoredAt = now;
-            rows.add(row);
+    private void insertReplies(Connection c, List<CrmEvent> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
         }
-        scores.persist(rows);
+        Function<CrmEvent, EmailRepliedData> d = e -> e.data(EmailRepliedData.class);
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into email_replies (id, lead_id, email_id, thread_id, subject, body, received_at, attributes,
+                                           event_id)
+                select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                     ?::timestamptz[], ?::jsonb[], ?::text[])
+                on conflict (id) do nothing""")) {
+            new Columns(c, ps).text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).leadId())
+                    .text(rows, e -> d.apply(e).emailId()).text(rows, e -> d.apply(e).threadId())
+                    .text(rows, e -> d.apply(e).subject()).text(rows, e -> d.apply(e).body())
+                    .time(rows, e -> d.apply(e).receivedAt()).json(rows, e -> d.apply(e).attributes())
+                    .text(rows, CrmEvent::id);
+            ps.executeUpdate();
+        }
+    }
+
+    private void insertCalls(Connection c, List<CrmEvent> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Function<CrmEvent, CallTranscribedData> d = e -> e.data(CallTranscribedData.class);
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into calls (id, lead_id, deal_id, owner_id, title, started_at, duration_ms, participants,
+                                   utterances, attributes, event_id)
+                select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[],
+                                     ?::int8[], ?::jsonb[], ?::jsonb[], ?::jsonb[], ?::text[])
+                on conflict (id) do nothing""")) {
+            new Columns(c, ps).text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).leadId())
+                    .text(rows, e -> d.apply(e).dealId()).text(rows, e -> d.apply(e).ownerId())
+                    .text(rows, e -> d.apply(e).title()).time(rows, e -> d.apply(e).startedAt())
+                    .longs(rows, e -> d.apply(e).utterances().stream()
+                            .mapToLong(CallTranscribedData.Utterance::endMs).max().orElse(0))
+                    .json(rows, e -> d.apply(e).participants() == null ? List.of() : d.apply(e).participants())
+                    .json(rows, e -> d.apply(e).utterances()).json(rows, e -> d.apply(e).attributes())
+                    .text(rows, CrmEvent::id);
+            ps.executeUpdate();
+        }
+    }
+
+    private void score(Connection c, List<Lead> changed, List<CrmEvent> leadEvents) throws SQLException {
+        Map<String, String> eventOf = new HashMap<>();
+        for (CrmEvent e : leadEvents) {
+            eventOf.merge(e.subject(), e.id(), (old, now) -> now);
+        }
+        List<LeadScorer.Result> results = scorer.score(changed);
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into lead_scores (lead_id, model_name, model_version, probability, score, grade, event_id)
+                select * from unnest(?::text[], ?::text[], ?::text[], ?::float8[], ?::int2[], ?::text[], ?::text[])""")) {
+            List<Integer> index = new ArrayList<>();
+            for (int i = 0; i < changed.size(); i++) {
+                index.add(i);
+            }
+            new Columns(c, ps).text(index, i -> changed.get(i).id).text(index, i -> scorer.modelName())
+                    .text(index, i -> scorer.modelVersion()).doubles(index, i -> results.get(i).probability())
+                    .ints(index, i -> results.get(i).score()).text(index, i -> results.get(i).grade())
+                    .text(index, i -> eventOf.get(changed.get(i).id));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Binds one SQL array parameter per column, in order, for {@code unnest(...)}. */
+    private final class Columns {
+        private final Connection c;
+        private final PreparedStatement ps;
+        private int next = 1;
+
+        Columns(Connection c, PreparedStatement ps) {
+            this.c = c;
+            this.ps = ps;
+        }
+
+        private <T> Columns bind(String sqlType, List<T> rows, Function<T, ?> value) throws SQLException {
+            Object[] values = new Object[rows.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = value.apply(rows.get(i));
+            }
+            ps.setArray(next++, c.createArrayOf(sqlType, values));
+            return this;
+        }
+
+        <T> Columns text(List<T> rows, Function<T, String> value) throws SQLException {
+            return bind("text", rows, value);
+        }
+
+        <T> Columns ints(List<T> rows, Function<T, Integer> value) throws SQLException {
+            return bind("int4", rows, value);
+        }
+
+        <T> Columns longs(List<T> rows, Function<T, Long> value) throws SQLException {
+            return bind("int8", rows, value);
+        }
+
+        <T> Columns doubles(List<T> rows, Function<T, Double> value) throws SQLException {
+            return bind("float8", rows, value);
+        }
+
+        <T> Columns bools(List<T> rows, Function<T, Boolean> value) throws SQLException {
+            return bind("bool", rows, value);
+        }
+
+        /** Timestamps travel as ISO-8601 text, cast by the statement. */
+        <T> Columns time(List<T> rows, Function<T, OffsetDateTime> value) throws SQLException {
+            return bind("text", rows, row -> {
+                OffsetDateTime t = value.apply(row);
+                return t == null ? null : t.toString();
+            });
+        }
+
+        /** JSON documents travel as text, cast by the statement; null becomes an empty object. */
+        <T> Columns json(List<T> rows, Function<T, Object> value) throws SQLException {
+            return bind("text", rows, row -> {
+                Object v = value.apply(row);
+                try {
+                    return v == null ? "{}" : json.writeValueAsString(v);
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException("cannot write JSON: " + e.getMessage(), e);
+                }
+            });
+        }
     }
 }

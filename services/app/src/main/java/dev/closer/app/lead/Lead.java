@@ -26,6 +26,8 @@ public class Lead {
     @Column(name = "last_name")
     public String lastName;
     public String title;
+    public String seniority;
+    public String department;
     public String source;
     public String origin;
     public String country;
@@ -60,6 +62,8 @@ public class Lead {
         firstName = data.firstName();
         lastName = data.lastName();
         title = data.title();
+        seniority = data.seniority();
+        department = data.department();
         source = data.source();
         origin = data.origin();
         country = data.country();
@@ -84,6 +88,8 @@ public class Lead {
         Map<String, Object> f = new HashMap<>(attributes);
         f.put("accountId", accountId);
         f.put("title", title);
+        f.put("seniority", seniority);
+        f.put("department", department);
         f.put("source", source);
         f.put("origin", origin);
         f.put("country", country);

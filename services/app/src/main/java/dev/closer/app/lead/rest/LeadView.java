@@ -10,7 +10,7 @@ import java.util.Map;
 /** A lead as the API shows it, with its latest score (null until scored). */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record LeadView(String id, String accountId, String email, String firstName, String lastName, String title,
-                       String source, String origin, String country, String occupation, Double websiteVisits,
+                       String seniority, String department, String source, String origin, String country, String occupation, Double websiteVisits,
                        Double websiteSeconds, Double pageViewsPerVisit, Boolean doNotEmail, String status,
                        String ownerId, Map<String, Object> attributes, OffsetDateTime createdAt,
                        OffsetDateTime updatedAt, ScoreView score) {
@@ -25,7 +25,8 @@ public record LeadView(String id, String accountId, String email, String firstNa
     }
 
     public static LeadView of(Lead l, LeadScore latest) {
-        return new LeadView(l.id, l.accountId, l.email, l.firstName, l.lastName, l.title, l.source, l.origin,
+        return new LeadView(l.id, l.accountId, l.email, l.firstName, l.lastName, l.title, l.seniority,
+                l.department, l.source, l.origin,
                 l.country, l.occupation, l.websiteVisits, l.websiteSeconds, l.pageViewsPerVisit, l.doNotEmail,
                 l.status, l.ownerId, l.attributes, l.crmCreatedAt, l.updatedAt, ScoreView.of(latest));
     }
