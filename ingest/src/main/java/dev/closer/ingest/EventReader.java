@@ -67,7 +67,7 @@ public final class EventReader {
             root = json.readTree(body);
         } catch (JsonProcessingException e) {
             throw new InvalidBatchException(List.of(new Problem(0, null,
-                    List.of("body is not valid JSON: " + e.getOriginalMessage()))));
+                    List.of("not valid JSON: " + e.getOriginalMessage()))));
         } catch (IOException e) {
             throw new InvalidBatchException(List.of(new Problem(0, null,
                     List.of("body could not be read: " + e.getMessage()))));

@@ -170,22 +170,35 @@ public final class EventConsumerLoop implements AutoCloseable {
                 handled.increment(events.size());
             }
         } catch (Exception e) {
-            if (RetriableErrors.isRetriable(e)) {
+            if (RetriableErrors.isRetriable(e) || !running) {
+                // While stopping, a failure is more likely the shutdown than the records: leave them uncommitted.
                 throw new RetriableBatchException("storing " + events.size() + " events failed: " + e, e);
             }
             LOG.warnf("Consumer %s: a batch of %d failed (%s); retrying one by one to find the bad record",
                     name, events.size(), e);
+            List<Integer> failed = new ArrayList<>();
+            List<Exception> errors = new ArrayList<>();
             for (int i = 0; i < events.size(); i++) {
                 try {
                     handler.handle(List.of(events.get(i)));
                     handled.increment();
                 } catch (Exception single) {
-                    if (RetriableErrors.isRetriable(single)) {
+                    if (RetriableErrors.isRetriable(single) || !running) {
                         throw new RetriableBatchException("storing event " + events.get(i).id() + " failed: "
                                 + single, single);
                     }
-                    deadLetter(accepted.get(i), "processing", single.toString());
+                    failed.add(i);
+                    errors.add(single);
                 }
+            }
+            if (failed.size() > 1 && failed.size() == events.size()
+                    && errors.stream().map(Exception::toString).distinct().count() == 1) {
+                // Every record failing alike points at the sink, not at the records.
+                throw new RetriableBatchException("every event of the batch failed alike: " + errors.get(0),
+                        errors.get(0));
+            }
+            for (int k = 0; k < failed.size(); k++) {
+                deadLetter(accepted.get(failed.get(k)), "processing", errors.get(k).toString());
             }
         }
         try {

@@ -48,7 +48,8 @@ public class CrmEventConsumer {
         }
     }
 
-    void onStop(@Observes ShutdownEvent stop) {
+    /** First of the shutdown observers: stop consuming while the model, producer and database still work. */
+    void onStop(@Observes @Priority(1) ShutdownEvent stop) {
         stop();
     }
 

@@ -53,7 +53,7 @@ public class KafkaClients {
         }
     }
 
-    void onStop(@Observes ShutdownEvent stop) {
+    void onStop(@Observes @Priority(100) ShutdownEvent stop) {
         if (producer != null) {
             producer.close();
         }

@@ -65,7 +65,7 @@ public class LeadScorer {
                 model.onnx().device());
     }
 
-    void onStop(@Observes ShutdownEvent stop) {
+    void onStop(@Observes @Priority(100) ShutdownEvent stop) {
         if (model != null) {
             model.close();
         }
