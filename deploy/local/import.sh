@@ -19,4 +19,5 @@ if [[ ! -f "$JAR" ]]; then
   (cd "$REPO" && ./mvnw -B -q -DskipTests package -pl ingest -am) || die "could not build $JAR"
 fi
 export KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-localhost:${KAFKA_PORT:-9092}}
-exec java ${CLOSER_IMPORT_JAVA_OPTS:-} -jar "$JAR" "$@"
+read -r -a JAVA_OPTS <<<"${CLOSER_IMPORT_JAVA_OPTS:-}"
+exec "$(java_bin)" "${JAVA_OPTS[@]}" -jar "$JAR" "$@"

@@ -13,6 +13,8 @@
 #   CLOSER_DB_USER, CLOSER_DB_PASSWORD  database credentials (closer/closer)
 #   CLOSER_JAVA_OPTS          extra JVM options for the app
 #   CLOSER_START_TIMEOUT=120  seconds to wait for /q/health/ready
+#   CLOSER_DEMO=1             load the demo world (synthetic, ml/simulator) in the background; 0 skips it
+#   CLOSER_DEMO_SEED=42       the demo world's seed
 #   CLOSER_VERBOSE=1          progress messages
 set -euo pipefail
 
@@ -37,6 +39,11 @@ URL="http://localhost:$PORT"
 APP_JAR=${CLOSER_APP_JAR:-$REPO/services/app/target/quarkus-app/quarkus-run.jar}
 APP_LOG="$(state_dir)/app.log"
 KEY_FILE="$CLOSER_STATE_DIR/admin.key"
+DEMO=${CLOSER_DEMO:-1}
+DEMO_SEED=${CLOSER_DEMO_SEED:-42}
+DEMO_FILE="$CLOSER_STATE_DIR/demo-world-$DEMO_SEED.ndjson.gz"
+DEMO_DONE="$CLOSER_STATE_DIR/demo-world-$DEMO_SEED.imported"
+DEMO_LOG="$CLOSER_STATE_DIR/demo.log"
 
 [[ "$PORT" =~ ^[0-9]+$ ]] || die "CLOSER_PORT must be a port number, got '$PORT'"
 
@@ -79,7 +86,28 @@ curl -sS -H "Authorization: Bearer \$KEY" $URL/api/v1/leads/lead-demo-1
 EOF
 }
 
+# load_demo: generates the demo world once (ml/simulator, seeded) and imports it through Kafka with
+# closer-import, the way any event file is loaded. Importing again is harmless (each event id is applied
+# once); the marker only saves the time.
+load_demo() {
+  if [[ -f "$DEMO_DONE" ]] && PGPASSWORD=$DB_PASSWORD psql -h localhost -p "$PGPORT" -U "$DB_USER" -d "$DB_NAME" \
+      -tAc "select 1 from ingested_events where source = 'closer/simulator' limit 1" 2>/dev/null | grep -q 1; then
+    echo "the demo world (seed $DEMO_SEED) is already loaded"
+    return 0
+  fi
+  if [[ ! -s "$DEMO_FILE" ]]; then
+    echo "generating the demo world (synthetic, seed $DEMO_SEED) into $DEMO_FILE"
+    /usr/bin/python3 "$REPO/ml/simulator/simulate.py" --seed "$DEMO_SEED" --out "$DEMO_FILE.tmp" &&
+      mv -f "$DEMO_FILE.tmp" "$DEMO_FILE"
+  fi
+  KAFKA_BOOTSTRAP_SERVERS="localhost:$KAFKA_PORT" "$CLOSER_LOCAL_DIR/import.sh" --no-progress "$DEMO_FILE" &&
+    touch "$DEMO_DONE"
+}
+
 command -v curl >/dev/null 2>&1 || ensure_packages curl
+if [[ "$DEMO" == 1 ]]; then
+  command -v /usr/bin/python3 >/dev/null 2>&1 || ensure_packages python3 # the simulator needs only the standard library
+fi
 ADMIN_KEY=$(admin_key)
 
 # Running twice is safe: an app that already answers on the port is reused as it is.
@@ -93,6 +121,7 @@ if port_open 127.0.0.1 "$PORT"; then
 fi
 
 APP_PID=""
+DEMO_PID=""
 STARTED_PG=0
 STARTED_KAFKA=0
 
@@ -100,6 +129,10 @@ STARTED_KAFKA=0
 cleanup() {
   local rc=$?
   trap '' INT TERM # a second Ctrl-C must not cut the clean-up short
+  if pid_alive "$DEMO_PID"; then
+    pkill -TERM -P "$DEMO_PID" 2>/dev/null || true
+    kill -TERM "$DEMO_PID" 2>/dev/null || true
+  fi
   if pid_alive "$APP_PID"; then
     say "stopping the app (pid $APP_PID)"
     stop_pid "$APP_PID" app 30
@@ -155,6 +188,11 @@ until app_ready; do
 done
 
 print_banner "$ADMIN_KEY"
+if [[ "$DEMO" == 1 ]]; then
+  load_demo >"$DEMO_LOG" 2>&1 </dev/null &
+  DEMO_PID=$!
+  echo "Loading the demo world (synthetic data, seed $DEMO_SEED) in the background: $DEMO_LOG (CLOSER_DEMO=0 skips it)."
+fi
 echo "Press Ctrl-C to stop the app (and what this script started)."
 
 app_rc=0
