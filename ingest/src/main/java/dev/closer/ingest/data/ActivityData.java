@@ -1,6 +1,5 @@
 package dev.closer.ingest.data;
 
-import dev.closer.ingest.EventData;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -22,15 +21,5 @@ public record ActivityData(
         @NotBlank @Pattern(regexp = "[a-z][a-z0-9_.]{0,99}", message = "must be lower-case letters, digits, '_' or '.'")
         String type,
         @NotNull OffsetDateTime occurredAt,
-        Map<String, Object> properties) implements EventData {
-
-    @Override
-    public String subjectId() {
-        return leadId;
-    }
-
-    @Override
-    public String subjectField() {
-        return "leadId";
-    }
+        Map<String, Object> properties) implements AboutLead {
 }

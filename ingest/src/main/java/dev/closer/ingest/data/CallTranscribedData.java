@@ -1,7 +1,6 @@
 package dev.closer.ingest.data;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import dev.closer.ingest.EventData;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
@@ -27,7 +26,7 @@ public record CallTranscribedData(
         @Size(max = 200) String ownerId,
         @Size(max = 500) String title,
         @Size(max = 100) List<@Valid @NotNull Participant> participants,
-        Map<String, Object> attributes) implements EventData {
+        Map<String, Object> attributes) implements AboutLead {
 
     /** One person's turn. */
     public record Utterance(
@@ -49,15 +48,5 @@ public record CallTranscribedData(
             @NotBlank @Size(max = 200) String id,
             @Size(max = 200) String name,
             @Pattern(regexp = "rep|prospect|other", message = "must be rep, prospect or other") String role) {
-    }
-
-    @Override
-    public String subjectId() {
-        return leadId;
-    }
-
-    @Override
-    public String subjectField() {
-        return "leadId";
     }
 }

@@ -1,6 +1,5 @@
 package dev.closer.ingest.data;
 
-import dev.closer.ingest.EventData;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -16,15 +15,5 @@ public record EmailRepliedData(
         @Size(max = 200) String emailId,
         @Size(max = 200) String threadId,
         @Size(max = 1000) String subject,
-        Map<String, Object> attributes) implements EventData {
-
-    @Override
-    public String subjectId() {
-        return leadId;
-    }
-
-    @Override
-    public String subjectField() {
-        return "leadId";
-    }
+        Map<String, Object> attributes) implements AboutLead {
 }

@@ -1,6 +1,5 @@
 package dev.closer.ingest.data;
 
-import dev.closer.ingest.EventData;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -20,15 +19,5 @@ public record EmailSentData(
         @Size(max = 200) String sequenceId,
         @Min(1) Integer sequenceStep,
         @Size(max = 50) String variant,
-        Map<String, Object> attributes) implements EventData {
-
-    @Override
-    public String subjectId() {
-        return leadId;
-    }
-
-    @Override
-    public String subjectField() {
-        return "leadId";
-    }
+        Map<String, Object> attributes) implements AboutLead {
 }

@@ -129,32 +129,24 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
 
     private void upsertUsers(Connection c, List<CrmEvent> events) throws SQLException {
         List<CrmEvent> rows = newestPerSubject(events);
-        if (rows.isEmpty()) {
-            return;
-        }
         Function<CrmEvent, UserData> d = e -> e.data(UserData.class);
-        try (PreparedStatement ps = c.prepareStatement("""
+        stale.increment(events.size() - execute(c, rows, """
                 insert into users (id, display_name, email, role, team, event_time)
                 select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])
                 on conflict (id) do update set display_name = excluded.display_name, email = excluded.email,
                     role = case when users.role = 'admin' then users.role else excluded.role end,
                     team = excluded.team, event_time = excluded.event_time
-                where users.event_time is null or users.event_time <= excluded.event_time""")) {
-            new Columns(c, ps).text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).displayName())
+                where users.event_time is null or users.event_time <= excluded.event_time""", cols -> cols
+                    .text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).displayName())
                     .text(rows, e -> d.apply(e).email())
                     .text(rows, e -> d.apply(e).role() == null ? "rep" : d.apply(e).role())
-                    .text(rows, e -> d.apply(e).team()).time(rows, CrmEvent::time);
-            stale.increment(events.size() - ps.executeUpdate());
-        }
+                    .text(rows, e -> d.apply(e).team()).time(rows, CrmEvent::time)));
     }
 
     private void upsertAccounts(Connection c, List<CrmEvent> events) throws SQLException {
         List<CrmEvent> rows = newestPerSubject(events);
-        if (rows.isEmpty()) {
-            return;
-        }
         Function<CrmEvent, AccountData> d = e -> e.data(AccountData.class);
-        try (PreparedStatement ps = c.prepareStatement("""
+        stale.increment(events.size() - execute(c, rows, """
                 insert into accounts (id, name, domain, industry, employees, country, annual_revenue, attributes,
                                       event_time)
                 select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::float8[],
@@ -163,14 +155,12 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                     industry = excluded.industry, employees = excluded.employees, country = excluded.country,
                     annual_revenue = excluded.annual_revenue, attributes = excluded.attributes,
                     event_time = excluded.event_time, updated_at = now()
-                where accounts.event_time <= excluded.event_time""")) {
-            new Columns(c, ps).text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).name())
+                where accounts.event_time <= excluded.event_time""", cols -> cols
+                    .text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).name())
                     .text(rows, e -> d.apply(e).domain()).text(rows, e -> d.apply(e).industry())
                     .ints(rows, e -> d.apply(e).employees()).text(rows, e -> d.apply(e).country())
                     .doubles(rows, e -> d.apply(e).annualRevenue()).json(rows, e -> d.apply(e).attributes())
-                    .time(rows, CrmEvent::time);
-            stale.increment(events.size() - ps.executeUpdate());
-        }
+                    .time(rows, CrmEvent::time)));
     }
 
     /** Upserts leads and returns those whose stored state changed, as entities for scoring. */
@@ -263,7 +253,7 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
         }
         List<CrmEvent> rows = newestPerSubject(events);
         Function<CrmEvent, DealData> d = e -> e.data(DealData.class);
-        try (PreparedStatement ps = c.prepareStatement("""
+        stale.increment(rows.size() - execute(c, rows, """
                 insert into deals (id, name, account_id, lead_id, amount, currency, stage, owner_id, attributes,
                                    crm_created_at, closed_at, event_time)
                 select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::text[],
@@ -273,107 +263,81 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                     stage = excluded.stage, owner_id = excluded.owner_id, attributes = excluded.attributes,
                     crm_created_at = excluded.crm_created_at, closed_at = excluded.closed_at,
                     event_time = excluded.event_time, updated_at = now()
-                where deals.event_time <= excluded.event_time""")) {
-            new Columns(c, ps).text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).name())
+                where deals.event_time <= excluded.event_time""", cols -> cols
+                    .text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).name())
                     .text(rows, e -> d.apply(e).accountId()).text(rows, e -> d.apply(e).leadId())
                     .doubles(rows, e -> d.apply(e).amount()).text(rows, e -> d.apply(e).currency())
                     .text(rows, e -> d.apply(e).stage()).text(rows, e -> d.apply(e).ownerId())
                     .json(rows, e -> d.apply(e).attributes()).time(rows, e -> d.apply(e).createdAt())
-                    .time(rows, e -> d.apply(e).closedAt()).time(rows, CrmEvent::time);
-            stale.increment(rows.size() - ps.executeUpdate());
-        }
-        if (!changes.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    insert into deal_stages (deal_id, from_stage, to_stage, changed_at, event_id)
-                    select * from unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[])
-                    on conflict (event_id) do nothing""")) {
-                new Columns(c, ps).text(changes, StageChange::dealId).text(changes, StageChange::from)
-                        .text(changes, StageChange::to).time(changes, StageChange::at)
-                        .text(changes, StageChange::eventId);
-                ps.executeUpdate();
-            }
-        }
+                    .time(rows, e -> d.apply(e).closedAt()).time(rows, CrmEvent::time)));
+        execute(c, changes, """
+                insert into deal_stages (deal_id, from_stage, to_stage, changed_at, event_id)
+                select * from unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[])
+                on conflict (event_id) do nothing""", cols -> cols
+                    .text(changes, StageChange::dealId).text(changes, StageChange::from)
+                    .text(changes, StageChange::to).time(changes, StageChange::at)
+                    .text(changes, StageChange::eventId));
     }
 
     private void insertActivities(Connection c, List<CrmEvent> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
         Function<CrmEvent, ActivityData> d = e -> e.data(ActivityData.class);
-        try (PreparedStatement ps = c.prepareStatement("""
+        execute(c, rows, """
                 insert into activities (id, lead_id, type, occurred_at, properties, event_id)
                 select * from unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::jsonb[], ?::text[])
-                on conflict (id) do nothing""")) {
-            new Columns(c, ps).text(rows, e -> d.apply(e).id() == null ? e.id() : d.apply(e).id())
+                on conflict (id) do nothing""", cols -> cols
+                    .text(rows, e -> d.apply(e).id() == null ? e.id() : d.apply(e).id())
                     .text(rows, e -> d.apply(e).leadId()).text(rows, e -> d.apply(e).type())
                     .time(rows, e -> d.apply(e).occurredAt()).json(rows, e -> d.apply(e).properties())
-                    .text(rows, CrmEvent::id);
-            ps.executeUpdate();
-        }
+                    .text(rows, CrmEvent::id));
     }
 
     private void insertEmails(Connection c, List<CrmEvent> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
         Function<CrmEvent, EmailSentData> d = e -> e.data(EmailSentData.class);
-        try (PreparedStatement ps = c.prepareStatement("""
+        execute(c, rows, """
                 insert into emails (id, lead_id, owner_id, thread_id, subject, body, sent_at, sequence_id,
                                     sequence_step, variant, attributes, event_id)
                 select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                                      ?::timestamptz[], ?::text[], ?::int4[], ?::text[], ?::jsonb[], ?::text[])
-                on conflict (id) do nothing""")) {
-            new Columns(c, ps).text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).leadId())
+                on conflict (id) do nothing""", cols -> cols
+                    .text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).leadId())
                     .text(rows, e -> d.apply(e).ownerId()).text(rows, e -> d.apply(e).threadId())
                     .text(rows, e -> d.apply(e).subject()).text(rows, e -> d.apply(e).body())
                     .time(rows, e -> d.apply(e).sentAt()).text(rows, e -> d.apply(e).sequenceId())
                     .ints(rows, e -> d.apply(e).sequenceStep()).text(rows, e -> d.apply(e).variant())
-                    .json(rows, e -> d.apply(e).attributes()).text(rows, CrmEvent::id);
-            ps.executeUpdate();
-        }
+                    .json(rows, e -> d.apply(e).attributes()).text(rows, CrmEvent::id));
     }
 
     private void insertReplies(Connection c, List<CrmEvent> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
         Function<CrmEvent, EmailRepliedData> d = e -> e.data(EmailRepliedData.class);
-        try (PreparedStatement ps = c.prepareStatement("""
+        execute(c, rows, """
                 insert into email_replies (id, lead_id, email_id, thread_id, subject, body, received_at, attributes,
                                            event_id)
                 select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                                      ?::timestamptz[], ?::jsonb[], ?::text[])
-                on conflict (id) do nothing""")) {
-            new Columns(c, ps).text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).leadId())
+                on conflict (id) do nothing""", cols -> cols
+                    .text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).leadId())
                     .text(rows, e -> d.apply(e).emailId()).text(rows, e -> d.apply(e).threadId())
                     .text(rows, e -> d.apply(e).subject()).text(rows, e -> d.apply(e).body())
                     .time(rows, e -> d.apply(e).receivedAt()).json(rows, e -> d.apply(e).attributes())
-                    .text(rows, CrmEvent::id);
-            ps.executeUpdate();
-        }
+                    .text(rows, CrmEvent::id));
     }
 
     private void insertCalls(Connection c, List<CrmEvent> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
         Function<CrmEvent, CallTranscribedData> d = e -> e.data(CallTranscribedData.class);
-        try (PreparedStatement ps = c.prepareStatement("""
+        execute(c, rows, """
                 insert into calls (id, lead_id, deal_id, owner_id, title, started_at, duration_ms, participants,
                                    utterances, attributes, event_id)
                 select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[],
                                      ?::int8[], ?::jsonb[], ?::jsonb[], ?::jsonb[], ?::text[])
-                on conflict (id) do nothing""")) {
-            new Columns(c, ps).text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).leadId())
+                on conflict (id) do nothing""", cols -> cols
+                    .text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).leadId())
                     .text(rows, e -> d.apply(e).dealId()).text(rows, e -> d.apply(e).ownerId())
                     .text(rows, e -> d.apply(e).title()).time(rows, e -> d.apply(e).startedAt())
                     .longs(rows, e -> d.apply(e).utterances().stream()
                             .mapToLong(CallTranscribedData.Utterance::endMs).max().orElse(0))
                     .json(rows, e -> d.apply(e).participants() == null ? List.of() : d.apply(e).participants())
                     .json(rows, e -> d.apply(e).utterances()).json(rows, e -> d.apply(e).attributes())
-                    .text(rows, CrmEvent::id);
-            ps.executeUpdate();
-        }
+                    .text(rows, CrmEvent::id));
     }
 
     private void score(Connection c, List<Lead> changed, List<CrmEvent> leadEvents) throws SQLException {
@@ -382,18 +346,33 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
             eventOf.merge(e.subject(), e.id(), (old, now) -> now);
         }
         List<LeadScorer.Result> results = scorer.score(changed);
-        try (PreparedStatement ps = c.prepareStatement("""
+        List<Integer> index = new ArrayList<>();
+        for (int i = 0; i < changed.size(); i++) {
+            index.add(i);
+        }
+        execute(c, index, """
                 insert into lead_scores (lead_id, model_name, model_version, probability, score, grade, event_id)
-                select * from unnest(?::text[], ?::text[], ?::text[], ?::float8[], ?::int2[], ?::text[], ?::text[])""")) {
-            List<Integer> index = new ArrayList<>();
-            for (int i = 0; i < changed.size(); i++) {
-                index.add(i);
-            }
-            new Columns(c, ps).text(index, i -> changed.get(i).id).text(index, i -> scorer.modelName())
+                select * from unnest(?::text[], ?::text[], ?::text[], ?::float8[], ?::int2[], ?::text[], ?::text[])""", cols -> cols
+                    .text(index, i -> changed.get(i).id).text(index, i -> scorer.modelName())
                     .text(index, i -> scorer.modelVersion()).doubles(index, i -> results.get(i).probability())
                     .ints(index, i -> results.get(i).score()).text(index, i -> results.get(i).grade())
-                    .text(index, i -> eventOf.get(changed.get(i).id));
-            ps.executeUpdate();
+                    .text(index, i -> eventOf.get(changed.get(i).id)));
+    }
+
+    /** Binds the columns of one statement. */
+    @FunctionalInterface
+    private interface Binder {
+        void bind(Columns columns) throws SQLException;
+    }
+
+    /** Runs one set-based statement over {@code rows}; returns the rows it changed (0 when there are none). */
+    private int execute(Connection c, List<?> rows, String sql, Binder binder) throws SQLException {
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(new Columns(c, ps));
+            return ps.executeUpdate();
         }
     }
 
