@@ -97,8 +97,9 @@ load_demo() {
   fi
   if [[ ! -s "$DEMO_FILE" ]]; then
     echo "generating the demo world (synthetic, seed $DEMO_SEED) into $DEMO_FILE"
-    /usr/bin/python3 "$REPO/ml/simulator/simulate.py" --seed "$DEMO_SEED" --out "$DEMO_FILE.tmp" &&
-      mv -f "$DEMO_FILE.tmp" "$DEMO_FILE"
+    # the simulator gzips by the .gz suffix, so the temporary name keeps it
+    /usr/bin/python3 "$REPO/ml/simulator/simulate.py" --seed "$DEMO_SEED" --out "${DEMO_FILE%.gz}.tmp.gz" &&
+      mv -f "${DEMO_FILE%.gz}.tmp.gz" "$DEMO_FILE"
   fi
   KAFKA_BOOTSTRAP_SERVERS="localhost:$KAFKA_PORT" "$CLOSER_LOCAL_DIR/import.sh" --no-progress "$DEMO_FILE" &&
     touch "$DEMO_DONE"
