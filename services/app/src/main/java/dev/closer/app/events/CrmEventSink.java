@@ -351,12 +351,14 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
             index.add(i);
         }
         execute(c, index, """
-                insert into lead_scores (lead_id, model_name, model_version, probability, score, grade, event_id)
-                select * from unnest(?::text[], ?::text[], ?::text[], ?::float8[], ?::int2[], ?::text[], ?::text[])""", cols -> cols
+                insert into lead_scores (lead_id, model_name, model_version, probability, score, grade, factors,
+                                         event_id)
+                select * from unnest(?::text[], ?::text[], ?::text[], ?::float8[], ?::int2[], ?::text[], ?::jsonb[],
+                                     ?::text[])""", cols -> cols
                     .text(index, i -> changed.get(i).id).text(index, i -> scorer.modelName())
                     .text(index, i -> scorer.modelVersion()).doubles(index, i -> results.get(i).probability())
                     .ints(index, i -> results.get(i).score()).text(index, i -> results.get(i).grade())
-                    .text(index, i -> eventOf.get(changed.get(i).id)));
+                    .json(index, i -> results.get(i).factors()).text(index, i -> eventOf.get(changed.get(i).id)));
     }
 
     /** Binds the columns of one statement. */

@@ -6,6 +6,7 @@ import dev.closer.app.config.CloserConfig;
 import dev.closer.app.lead.Lead;
 import dev.closer.inference.InferenceOptions;
 import dev.closer.inference.ModelBundle;
+import dev.closer.inference.tabular.Factor;
 import dev.closer.inference.tabular.TabularModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -18,14 +19,15 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
  * Serves the lead-scoring model: loads its bundle once at start-up (one long-lived ONNX Runtime session),
- * records it in the model registry, and turns a batch of leads into probabilities, 1–99 scores and grades in one
- * ONNX run.
+ * records it in the model registry, and turns a batch of leads into probabilities, 1–99 scores, grades and the
+ * top factors behind each score in one ONNX run.
  */
 @ApplicationScoped
 public class LeadScorer {
@@ -33,8 +35,11 @@ public class LeadScorer {
     public static final String MODEL_NAME = "lead-score";
     private static final Logger LOG = Logger.getLogger(LeadScorer.class);
 
-    /** A score for one lead. */
-    public record Result(double probability, int score, String grade) {
+    /** Factors kept per score: this many that raised it and this many that lowered it. */
+    static final int FACTORS = 3;
+
+    /** A score for one lead, with the factors behind it (those that raised it first, strongest first). */
+    public record Result(double probability, int score, String grade, List<Map<String, Object>> factors) {
     }
 
     @Inject
@@ -106,27 +111,41 @@ public class LeadScorer {
         return model != null;
     }
 
-    /** Scores the leads in one batch, in order. */
+    /** Scores and explains the leads in one model run, in order. */
     public List<Result> score(List<Lead> leads) {
         List<Map<String, Object>> features = new ArrayList<>(leads.size());
         for (Lead lead : leads) {
             features.add(lead.features());
         }
-        float[] probabilities = timer.record(() -> model.predict(features));
-        List<Result> results = new ArrayList<>(probabilities.length);
-        for (float p : probabilities) {
-            results.add(toResult(p));
+        List<TabularModel.Explained> explained = timer.record(() -> model.explain(features, FACTORS));
+        List<Result> results = new ArrayList<>(explained.size());
+        for (TabularModel.Explained e : explained) {
+            List<Map<String, Object>> factors = new ArrayList<>();
+            e.positive().forEach(f -> factors.add(factor(f, "positive")));
+            e.negative().forEach(f -> factors.add(factor(f, "negative")));
+            results.add(toResult(e.probability(), factors));
         }
         return results;
+    }
+
+    private static Map<String, Object> factor(Factor f, String direction) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("feature", f.feature());
+        m.put("label", f.label());
+        m.put("value", f.value());
+        m.put("points", Math.round(f.points() * 10) / 10.0);
+        m.put("direction", direction);
+        m.put("text", f.text());
+        return m;
     }
 
     /**
      * Score is the probability in points, kept within 1–99 (no lead is certain either way); grades cut the
      * probability at 0.75 (A), 0.50 (B) and 0.25 (C).
      */
-    static Result toResult(double probability) {
+    static Result toResult(double probability, List<Map<String, Object>> factors) {
         int score = (int) Math.max(1, Math.min(99, Math.round(probability * 100)));
         String grade = probability >= 0.75 ? "A" : probability >= 0.5 ? "B" : probability >= 0.25 ? "C" : "D";
-        return new Result(probability, score, grade);
+        return new Result(probability, score, grade, factors);
     }
 }

@@ -96,6 +96,13 @@ class EventIngestIT {
         double probability = body.getDouble("score.probability");
         assertEquals(parity.getValue(), probability, 1e-5, "the app scores as ml/ did");
         assertEquals(Math.max(1, Math.min(99, Math.round(probability * 100))), body.getInt("score.score"));
+        List<Map<String, Object>> factors = body.getList("score.factors");
+        assertTrue(!factors.isEmpty() && factors.size() <= 6, factors.toString());
+        for (Map<String, Object> f : factors) {
+            double points = ((Number) f.get("points")).doubleValue();
+            assertTrue("positive".equals(f.get("direction")) ? points >= 0 : points <= 0, f.toString());
+            assertTrue(f.get("text").toString().contains("point"), f.toString());
+        }
     }
 
     @Test

@@ -9,6 +9,8 @@ import dev.closer.inference.ModelBundle;
 import dev.closer.inference.OnnxModel;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +71,66 @@ public final class TabularModel implements AutoCloseable {
         if (records.isEmpty()) {
             return new float[0];
         }
+        return run(encoder.encode(records));
+    }
+
+    /** A record's probability and the factors behind it, strongest first within each sign. */
+    public record Explained(float probability, List<Factor> positive, List<Factor> negative) {
+    }
+
+    /**
+     * Scores every record and explains each score: every feature is replaced in turn by its baseline (the unknown
+     * bucket for a category, the training median for a number) and the change in probability is that feature's
+     * effect. Records and all their variants go through one ONNX run.
+     *
+     * @param top how many positive and how many negative factors to keep per record
+     */
+    public List<Explained> explain(List<? extends Map<String, ?>> records, int top) {
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        FeatureSpec spec = bundle.spec();
         TabularEncoder.Batch batch = encoder.encode(records);
+        int c = batch.categoricalWidth();
+        int k = batch.numericWidth();
+        int features = c + k;
+        int variants = features + 1;
+        long[] cat = new long[batch.rows() * variants * c];
+        float[] num = new float[batch.rows() * variants * k];
+        for (int row = 0; row < batch.rows(); row++) {
+            for (int v = 0; v < variants; v++) {
+                int out = row * variants + v;
+                System.arraycopy(batch.categorical(), row * c, cat, out * c, c);
+                System.arraycopy(batch.numeric(), row * k, num, out * k, k);
+                int f = v - 1; // variant 0 is the record itself
+                if (f >= 0 && f < c) {
+                    cat[out * c + f] = 0;
+                } else if (f >= c) {
+                    FeatureSpec.Numeric n = spec.numeric().get(f - c);
+                    num[out * k + (f - c)] = (float) TabularEncoder.standardise(n, null);
+                }
+            }
+        }
+        float[] p = run(new TabularEncoder.Batch(batch.rows() * variants, c, k, cat, num));
+        List<Explained> explained = new ArrayList<>(batch.rows());
+        for (int row = 0; row < batch.rows(); row++) {
+            float own = p[row * variants];
+            List<Factor> factors = new ArrayList<>(features);
+            for (int f = 0; f < features; f++) {
+                String name = f < c ? spec.categorical().get(f).name() : spec.numeric().get(f - c).name();
+                double points = 100.0 * (own - p[row * variants + f + 1]);
+                factors.add(Factor.of(name, spec.label(name), records.get(row).get(name), points));
+            }
+            List<Factor> positive = factors.stream().filter(x -> x.points() > 0)
+                    .sorted(Comparator.comparingDouble(Factor::points).reversed()).limit(top).toList();
+            List<Factor> negative = factors.stream().filter(x -> x.points() < 0)
+                    .sorted(Comparator.comparingDouble(Factor::points)).limit(top).toList();
+            explained.add(new Explained(own, positive, negative));
+        }
+        return explained;
+    }
+
+    private float[] run(TabularEncoder.Batch batch) {
         FeatureSpec spec = bundle.spec();
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
