@@ -1,0 +1,62 @@
+package dev.closer.app.scoring;
+
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.closer.app.auth.ApiKeyService;
+import dev.closer.app.auth.Roles;
+import dev.closer.app.lead.LeadRepository;
+import dev.closer.app.support.Api;
+import dev.closer.inference.InferenceOptions;
+import dev.closer.inference.ModelBundle;
+import dev.closer.inference.tabular.TabularModel;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** POST /api/v1/score: the same score and factors as stored scores, computed without storing anything. */
+@QuarkusTest
+class ScoreResourceIT {
+
+    @Inject
+    ApiKeyService keys;
+    @Inject
+    LeadRepository leads;
+
+    @Test
+    void shouldScoreAPayloadAsTheModelDoesAndStoreNothing() {
+        String rep = Api.newKey(keys, Roles.REP, null).key();
+        long before = QuarkusTransaction.requiringNew().call(() -> leads.count());
+        Map<String, Object> payload = Map.of("source", "Google", "occupation", "Working Professional",
+                "websiteSeconds", 1200, "doNotEmail", false);
+        double probability = Api.as(rep).contentType("application/json").body(payload).post("/api/v1/score")
+                .then().statusCode(200)
+                .body("model", equalTo("lead-score/v0"))
+                .body("factors.find { it.feature == 'websiteSeconds' }.direction", equalTo("positive"))
+                .extract().jsonPath().getDouble("probability");
+        try (TabularModel model = TabularModel.open(ModelBundle.fromDirectory(Path.of(
+                System.getProperty("closer.models.dir")).resolve("lead-score/v0")), InferenceOptions.cpu())) {
+            assertEquals(model.predict(List.of(payload))[0], probability, 1e-6);
+        }
+        assertEquals(before, QuarkusTransaction.requiringNew().call(() -> leads.count()));
+    }
+
+    @Test
+    void shouldSayWhatIsWrongWithAPayload() {
+        String rep = Api.newKey(keys, Roles.REP, null).key();
+        Api.as(rep).contentType("application/json").body(Map.of("webVisits", 3, "source", "Google"))
+                .post("/api/v1/score").then().statusCode(400).contentType("application/problem+json")
+                .body("errors", contains("webVisits: unknown field (custom properties go under attributes)"));
+        Api.as(rep).contentType("application/json").body(Map.of("email", "nope", "websiteVisits", -2))
+                .post("/api/v1/score").then().statusCode(400)
+                .body("errors", hasSize(2))
+                .body("errors", contains("email: must be a well-formed email address",
+                        "websiteVisits: must be greater than or equal to 0"));
+    }
+}
