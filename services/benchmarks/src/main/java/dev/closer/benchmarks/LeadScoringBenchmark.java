@@ -2,7 +2,14 @@ package dev.closer.benchmarks;
 
 import dev.closer.inference.InferenceOptions;
 import dev.closer.inference.ModelBundle;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.closer.inference.OnnxModel;
+import dev.closer.inference.tabular.TabularEncoder;
 import dev.closer.inference.tabular.TabularModel;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,13 +33,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * several batch sizes (one at a time versus batched tensors).
  *
  * <pre>java -jar services/benchmarks/target/benchmarks.jar LeadScoring -p modelDir=ml/models/lead-score/v0</pre>
+ * and, for single-lead latency percentiles: {@code ... LeadScoring -p batch=1 -bm sample -tu us}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class LeadScoringBenchmark {
 
-    @Param({"1", "64", "512"})
+    @Param({"1", "64", "1024"})
     int batch;
 
     @Param("ml/models/lead-score/v0")
@@ -40,6 +48,7 @@ public class LeadScoringBenchmark {
 
     private TabularModel model;
     private List<Map<String, Object>> leads;
+    private Map<String, OnnxTensor> tensors;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -59,10 +68,21 @@ public class LeadScoringBenchmark {
             lead.put("doNotEmail", random.nextInt(10) == 0);
             leads.add(lead);
         }
+        TabularEncoder.Batch encoded = new TabularEncoder(model.spec()).encode(leads);
+        try {
+            tensors = Map.of(
+                    model.spec().inputs().categorical(), OnnxTensor.createTensor(OnnxModel.environment(),
+                            LongBuffer.wrap(encoded.categorical()), new long[] {batch, encoded.categoricalWidth()}),
+                    model.spec().inputs().numeric(), OnnxTensor.createTensor(OnnxModel.environment(),
+                            FloatBuffer.wrap(encoded.numeric()), new long[] {batch, encoded.numericWidth()}));
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
+        tensors.values().forEach(OnnxTensor::close);
         model.close();
     }
 
@@ -70,5 +90,19 @@ public class LeadScoringBenchmark {
     @Benchmark
     public float[] score() {
         return model.predict(leads);
+    }
+
+    /** The full path with factors: the lead and one variant per feature in the same run (as the app scores). */
+    @Benchmark
+    public List<TabularModel.Explained> scoreWithFactors() {
+        return model.explain(leads, 3);
+    }
+
+    /** The ceiling: ONNX Runtime alone on tensors built once, no encoding and no decoding. */
+    @Benchmark
+    public float bareOnnxRuntime() throws OrtException {
+        try (OrtSession.Result result = model.onnx().run(tensors)) {
+            return ((float[][]) result.get(0).getValue())[0][0];
+        }
     }
 }

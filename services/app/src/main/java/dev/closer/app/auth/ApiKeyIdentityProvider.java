@@ -26,7 +26,7 @@ public class ApiKeyIdentityProvider implements IdentityProvider<TokenAuthenticat
     @Override
     public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
         String key = request.getToken().getToken();
-        return context.runBlocking(() -> keys.identify(key)
+        return context.runBlocking(() -> keys.identify(ApiKeyService.hash(key))
                 .map(caller -> (SecurityIdentity) QuarkusSecurityIdentity.builder()
                         .setPrincipal(new QuarkusPrincipal(caller.userId()))
                         .addRole(caller.role())

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns raw records (field name to value, as they arrive from a CRM) into the model's input arrays, following
@@ -17,12 +18,17 @@ import java.util.Map;
  */
 public final class TabularEncoder {
 
+    /** Raw values remembered per categorical feature; CRM values repeat, so most lookups skip normalising. */
+    private static final int SEEN_LIMIT = 10_000;
+
     private final FeatureSpec spec;
     private final List<Map<String, Integer>> vocabularies;
+    private final List<Map<String, Integer>> seen;
 
     public TabularEncoder(FeatureSpec spec) {
         this.spec = spec;
         this.vocabularies = spec.categorical().stream().map(TabularEncoder::indexOf).toList();
+        this.seen = spec.categorical().stream().<Map<String, Integer>>map(c -> new ConcurrentHashMap<>()).toList();
     }
 
     private static Map<String, Integer> indexOf(FeatureSpec.Categorical feature) {
@@ -63,16 +69,33 @@ public final class TabularEncoder {
         if (value == null) {
             return 0;
         }
-        String text = normalise(value.toString());
-        return text.isEmpty() ? 0 : vocabularies.get(feature).getOrDefault(text, 0);
+        String raw = value.toString();
+        Map<String, Integer> known = seen.get(feature);
+        Integer index = known.get(raw);
+        if (index == null) {
+            String text = normalise(raw);
+            index = text.isEmpty() ? 0 : vocabularies.get(feature).getOrDefault(text, 0);
+            if (known.size() < SEEN_LIMIT) {
+                known.put(raw, index);
+            }
+        }
+        return index;
     }
 
     static double standardise(FeatureSpec.Numeric feature, Object value) {
         double x = raw(feature, value);
         if ("log1p".equals(feature.transform())) {
-            x = Math.log1p(Math.max(x, 0.0));
+            x = log1p(Math.max(x, 0.0));
         }
         return (x - feature.mean()) / feature.std();
+    }
+
+    /**
+     * log(1 + x) for x ≥ 0. {@link Math#log1p} is a slow software routine; {@link Math#log} is an intrinsic, and
+     * from 1e-3 up its rounding error (below 1e-13) vanishes in the float the model reads. Below that, log1p.
+     */
+    static double log1p(double x) {
+        return x < 1e-3 ? Math.log1p(x) : Math.log(1.0 + x);
     }
 
     private static double raw(FeatureSpec.Numeric feature, Object value) {
