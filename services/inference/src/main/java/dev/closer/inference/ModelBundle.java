@@ -9,10 +9,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
+import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * One exported model version as {@code ml/} writes it: {@code model.onnx}, {@code features.json}, and optionally
@@ -74,7 +72,7 @@ public record ModelBundle(FeatureSpec spec, byte[] model, String sha256, Optiona
             FeatureSpec spec = JSON.readValue(features, FeatureSpec.class).validated(where);
             Optional<JsonNode> metrics = files.read("metrics.json").map(ModelBundle::parse);
             Optional<String> card = files.read("card.md").map(String::new);
-            return new ModelBundle(spec, model, sha256(model), metrics, card);
+            return new ModelBundle(spec, model, DigestUtils.sha256Hex(model), metrics, card);
         } catch (IOException e) {
             throw new InferenceException("Could not read model bundle " + where + ": " + e.getMessage(), e);
         }
@@ -88,11 +86,4 @@ public record ModelBundle(FeatureSpec spec, byte[] model, String sha256, Optiona
         }
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JRE", e);
-        }
-    }
 }

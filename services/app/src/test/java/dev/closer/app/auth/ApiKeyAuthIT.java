@@ -75,7 +75,8 @@ class ApiKeyAuthIT {
     void shouldServeHealthMetricsAndOpenApiWithoutAKey() {
         given().get("/q/health/live").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200).body(containsString("closer_consumer_records"));
-        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/events"));
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/events"))
+                .body(containsString("X-API-Key"));
     }
 
     @Test

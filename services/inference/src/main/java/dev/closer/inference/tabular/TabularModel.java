@@ -23,11 +23,18 @@ public final class TabularModel implements AutoCloseable {
     private final ModelBundle bundle;
     private final TabularEncoder encoder;
     private final OnnxModel onnx;
+    /** Each numeric feature's baseline as the model reads it: the training median, standardised. */
+    private final float[] numericBaselines;
 
     private TabularModel(ModelBundle bundle, OnnxModel onnx) {
         this.bundle = bundle;
         this.encoder = new TabularEncoder(bundle.spec());
         this.onnx = onnx;
+        List<FeatureSpec.Numeric> numeric = bundle.spec().numeric();
+        this.numericBaselines = new float[numeric.size()];
+        for (int j = 0; j < numeric.size(); j++) {
+            numericBaselines[j] = (float) TabularEncoder.standardise(numeric.get(j), null);
+        }
     }
 
     /** Opens a session for the bundle and checks that the graph has the tensors the spec names. */
@@ -106,8 +113,7 @@ public final class TabularModel implements AutoCloseable {
                 if (f >= 0 && f < c) {
                     cat[out * c + f] = 0;
                 } else if (f >= c) {
-                    FeatureSpec.Numeric n = spec.numeric().get(f - c);
-                    num[out * k + (f - c)] = (float) TabularEncoder.standardise(n, null);
+                    num[out * k + (f - c)] = numericBaselines[f - c];
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.closer.app.events.rest;
 import dev.closer.app.auth.Roles;
 import dev.closer.app.config.CloserConfig;
 import dev.closer.app.events.KafkaClients;
+import dev.closer.app.problem.Problem;
 import dev.closer.ingest.CrmEvent;
 import dev.closer.ingest.EventReader;
 import dev.closer.ingest.kafka.EventPublisher;
@@ -63,7 +64,7 @@ public class EventsResource {
     public Response post(byte[] body) throws EventReader.InvalidBatchException {
         List<CrmEvent> events = reader.readBody(body);
         if (events.size() > config.ingest().maxBatch()) {
-            return dev.closer.app.problem.Problem.of(Response.Status.REQUEST_ENTITY_TOO_LARGE,
+            return Problem.of(Response.Status.REQUEST_ENTITY_TOO_LARGE,
                     "A batch holds at most " + config.ingest().maxBatch() + " events; this one has " + events.size()
                             + ". Split it.").withInstance("/api/v1/events").response().build();
         }
