@@ -20,7 +20,8 @@ public record FeatureSpec(
         String output,
         List<Categorical> categorical,
         List<Numeric> numeric,
-        Map<String, String> labels) {
+        Map<String, String> labels,
+        Sequence sequence) {
 
     /** Names of the ONNX input tensors. */
     public record Inputs(String categorical, String numeric) {
@@ -39,6 +40,46 @@ public record FeatureSpec(
      * @param std       standard deviation of the transformed training values
      */
     public record Numeric(String name, String transform, double impute, double mean, double std) {
+    }
+
+    /**
+     * The lead's recent activity as a second input (absent for models trained without timelines). The record holds
+     * a list of activities under {@code field} ({@code type}, {@code occurredAt}, optional {@code properties}) and
+     * the scoring time under {@code asOfField}. See {@link TabularEncoder} for how they become tensors.
+     *
+     * @param maxLength  events per row: the newest this many, left-padded
+     * @param detail     per activity type, the property that refines its token ({@code page_view} → {@code page})
+     * @param vocabulary tokens ({@code type} or {@code type:detail}); index 0 is padding, 1 unknown, i + 2 the i-th
+     * @param labels     per token, a phrase a rep understands ("viewed the pricing page")
+     */
+    public record Sequence(String field, @JsonProperty("as_of_field") String asOfField, SequenceInputs inputs,
+                           @JsonProperty("max_length") int maxLength, Map<String, String> detail,
+                           List<String> vocabulary, SequenceTime time, Map<String, String> labels) {
+
+        public Map<String, String> detail() {
+            return detail == null ? Map.of() : detail;
+        }
+
+        public Map<String, String> labels() {
+            return labels == null ? Map.of() : labels;
+        }
+
+        /** A phrase for a token; {@code "page_view:pricing"} → "page view pricing" when features.json has none. */
+        public String label(String token) {
+            return labels().getOrDefault(token, token.replace(':', ' ').replace('_', ' '));
+        }
+    }
+
+    /** Names of the sequence's ONNX input tensors: event tokens int64 [N, L] and their times float32 [N, L]. */
+    public record SequenceInputs(String tokens, String time) {
+    }
+
+    /** How an event's age becomes a number: {@code log1p_hours}, then (x − mean) / std. */
+    public record SequenceTime(String transform, double mean, double std) {
+    }
+
+    public boolean hasSequence() {
+        return sequence != null;
     }
 
     public List<Categorical> categorical() {
@@ -94,10 +135,32 @@ public record FeatureSpec(
                 problems.append(" numeric feature ").append(n.name()).append(" needs finite impute/mean and std > 0;");
             }
         }
+        if (sequence != null) {
+            validate(sequence, problems);
+        }
         if (!problems.isEmpty()) {
             throw new InferenceException("Invalid features.json in " + where + ":" + problems);
         }
         return this;
+    }
+
+    private static void validate(Sequence s, StringBuilder problems) {
+        if (isBlank(s.field()) || isBlank(s.asOfField())) {
+            problems.append(" sequence needs field and as_of_field;");
+        }
+        if (s.inputs() == null || isBlank(s.inputs().tokens()) || isBlank(s.inputs().time())) {
+            problems.append(" sequence needs inputs.tokens and inputs.time;");
+        }
+        if (s.maxLength() < 1) {
+            problems.append(" sequence max_length must be at least 1;");
+        }
+        if (s.vocabulary() == null) {
+            problems.append(" sequence has no vocabulary;");
+        }
+        if (s.time() == null || !"log1p_hours".equals(s.time().transform()) || !(s.time().std() > 0)
+                || !Double.isFinite(s.time().mean())) {
+            problems.append(" sequence time needs transform log1p_hours, a finite mean and std > 0;");
+        }
     }
 
     private static boolean isBlank(String s) {

@@ -1,5 +1,12 @@
 package dev.closer.inference.tabular;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.TemporalAccessor;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>categorical: null or blank → 0; otherwise the stripped, lower-cased text's position in the vocabulary
  *       plus one, or 0 when it is not in the vocabulary;</li>
  *   <li>numeric: null, blank or NaN → {@code impute}; booleans → 1/0; strings are parsed; then {@code log1p}
- *       of max(x, 0) when the transform says so; then (x − mean) / std, in double, cast to float at the end.</li>
+ *       of max(x, 0) when the transform says so; then (x − mean) / std, in double, cast to float at the end;</li>
+ *   <li>sequence (when the spec has one): the record's activities that happened at or before its as-of time,
+ *       oldest first (ties keep their order), the newest {@code max_length} of them, right-aligned in a row of
+ *       that length; padding is token 0 and time 0. An activity's token is {@code type:detail} when that is in
+ *       the vocabulary, else {@code type} when that is, else 1 (unknown); the i-th vocabulary entry is i + 2.
+ *       Its time is (log1p(hours before as-of) − mean) / std.</li>
  * </ul>
  */
 public final class TabularEncoder {
@@ -24,9 +36,21 @@ public final class TabularEncoder {
     private final FeatureSpec spec;
     private final List<Map<String, Integer>> vocabularies;
     private final List<Map<String, Integer>> seen;
+    private final Map<String, Long> tokens;
+
+    /** Sequence token of padding positions, and of activities whose type the vocabulary does not know. */
+    public static final long PADDING_TOKEN = 0;
+    public static final long UNKNOWN_TOKEN = 1;
 
     public TabularEncoder(FeatureSpec spec) {
         this.spec = spec;
+        this.tokens = new HashMap<>();
+        if (spec.hasSequence()) {
+            List<String> vocabulary = spec.sequence().vocabulary();
+            for (int i = 0; i < vocabulary.size(); i++) {
+                tokens.putIfAbsent(normalise(vocabulary.get(i)), i + 2L);
+            }
+        }
         this.vocabularies = spec.categorical().stream().map(TabularEncoder::indexOf).toList();
         this.seen = spec.categorical().stream().<Map<String, Integer>>map(c -> new ConcurrentHashMap<>()).toList();
     }
@@ -39,8 +63,21 @@ public final class TabularEncoder {
         return index;
     }
 
-    /** Row-major encoded batch: {@code categorical[row * C + j]}, {@code numeric[row * K + j]}. */
-    public record Batch(int rows, int categoricalWidth, int numericWidth, long[] categorical, float[] numeric) {
+    /**
+     * Row-major encoded batch: {@code categorical[row * C + j]}, {@code numeric[row * K + j]}, and when the model
+     * reads a sequence {@code tokens[row * L + t]}, {@code times[row * L + t]} (L = {@code sequenceLength}, 0 when
+     * it reads none).
+     */
+    public record Batch(int rows, int categoricalWidth, int numericWidth, long[] categorical, float[] numeric,
+                        int sequenceLength, long[] tokens, float[] times) {
+
+        public Batch(int rows, int categoricalWidth, int numericWidth, long[] categorical, float[] numeric) {
+            this(rows, categoricalWidth, numericWidth, categorical, numeric, 0, new long[0], new float[0]);
+        }
+    }
+
+    /** One activity as the model sees it: its token index and how many hours before the as-of time it happened. */
+    public record Event(long token, double hours) {
     }
 
     public FeatureSpec spec() {
@@ -50,9 +87,10 @@ public final class TabularEncoder {
     public Batch encode(List<? extends Map<String, ?>> records) {
         int c = spec.categorical().size();
         int k = spec.numeric().size();
-        long[] categorical = new long[records.size() * c];
-        float[] numeric = new float[records.size() * k];
-        for (int row = 0; row < records.size(); row++) {
+        int n = records.size();
+        long[] categorical = new long[n * c];
+        float[] numeric = new float[n * k];
+        for (int row = 0; row < n; row++) {
             Map<String, ?> record = records.get(row);
             for (int j = 0; j < c; j++) {
                 categorical[row * c + j] = categoryIndex(j, record.get(spec.categorical().get(j).name()));
@@ -62,7 +100,118 @@ public final class TabularEncoder {
                 numeric[row * k + j] = (float) standardise(feature, record.get(feature.name()));
             }
         }
-        return new Batch(records.size(), c, k, categorical, numeric);
+        if (!spec.hasSequence()) {
+            return new Batch(n, c, k, categorical, numeric);
+        }
+        int length = spec.sequence().maxLength();
+        long[] tokens = new long[n * length];
+        float[] times = new float[n * length];
+        for (int row = 0; row < n; row++) {
+            writeSequence(events(records.get(row)), -1, tokens, times, row);
+        }
+        return new Batch(n, c, k, categorical, numeric, length, tokens, times);
+    }
+
+    /**
+     * The record's activities up to its as-of time as the model sees them, oldest first, not yet cut to
+     * {@code max_length}; empty when the spec has no sequence.
+     */
+    public List<Event> events(Map<String, ?> record) {
+        if (!spec.hasSequence()) {
+            return List.of();
+        }
+        FeatureSpec.Sequence sequence = spec.sequence();
+        Object asOfValue = record.get(sequence.asOfField());
+        Instant asOf = asOfValue == null ? Instant.now() : instant(sequence.asOfField(), asOfValue);
+        if (!(record.get(sequence.field()) instanceof List<?> activities) || activities.isEmpty()) {
+            return List.of();
+        }
+        record Timed(Instant at, long token) {
+        }
+        List<Timed> timed = new ArrayList<>(activities.size());
+        for (Object a : activities) {
+            if (!(a instanceof Map<?, ?> activity)) {
+                throw new IllegalArgumentException(sequence.field() + " must be a list of objects, got " + a);
+            }
+            Object at = activity.get("occurredAt");
+            if (at == null) {
+                throw new IllegalArgumentException(sequence.field() + ": an activity has no occurredAt");
+            }
+            Instant when = instant(sequence.field() + ".occurredAt", at);
+            if (!when.isAfter(asOf)) {
+                timed.add(new Timed(when, token(activity.get("type"), activity.get("properties"))));
+            }
+        }
+        timed.sort(Comparator.comparing(Timed::at)); // stable: ties keep their order
+        List<Event> events = new ArrayList<>(timed.size());
+        for (Timed t : timed) {
+            long micros = Duration.between(t.at(), asOf).toNanos() / 1_000;
+            events.add(new Event(t.token(), micros / 1e6 / 3600.0));
+        }
+        return events;
+    }
+
+    /**
+     * Writes the newest {@code max_length} of {@code events}, leaving out those with token {@code without} (-1
+     * keeps all), right-aligned into row {@code row} of {@code tokens} and {@code times}.
+     */
+    public void writeSequence(List<Event> events, long without, long[] tokens, float[] times, int row) {
+        FeatureSpec.Sequence sequence = spec.sequence();
+        int length = sequence.maxLength();
+        int base = row * length;
+        java.util.Arrays.fill(tokens, base, base + length, 0L);
+        java.util.Arrays.fill(times, base, base + length, 0f);
+        int slot = base + length - 1;
+        for (int i = events.size() - 1; i >= 0 && slot >= base; i--) {
+            Event e = events.get(i);
+            if (e.token() == without) {
+                continue;
+            }
+            tokens[slot] = e.token();
+            times[slot] = (float) ((log1p(e.hours()) - sequence.time().mean()) / sequence.time().std());
+            slot--;
+        }
+    }
+
+    /** The token index of an activity: {@code type:detail}, else {@code type}, else 1 (unknown). */
+    public long token(Object type, Object properties) {
+        if (type == null) {
+            return UNKNOWN_TOKEN;
+        }
+        String t = normalise(type.toString());
+        String property = spec.sequence().detail().get(t);
+        if (property != null && properties instanceof Map<?, ?> props && props.get(property) != null) {
+            String d = normalise(props.get(property).toString());
+            if (!d.isEmpty()) {
+                Long index = tokens.get(t + ":" + d);
+                if (index != null) {
+                    return index;
+                }
+            }
+        }
+        return tokens.getOrDefault(t, UNKNOWN_TOKEN);
+    }
+
+    /** The vocabulary entry of a token index, or null for padding and unknown. */
+    public String tokenName(long token) {
+        return token < 2 || token - 2 >= spec.sequence().vocabulary().size() ? null
+                : spec.sequence().vocabulary().get((int) token - 2);
+    }
+
+    private static Instant instant(String field, Object value) {
+        if (value instanceof Instant i) {
+            return i;
+        } else if (value instanceof TemporalAccessor t) {
+            return Instant.from(t);
+        } else if (value instanceof Number n) {
+            return Instant.ofEpochMilli(n.longValue());
+        }
+        try {
+            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(value.toString().strip(), Instant::from);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(field + " needs an ISO-8601 time with an offset, e.g. "
+                    + "2026-05-01T09:30:00Z, got '" + value + "'", e);
+        }
     }
 
     long categoryIndex(int feature, Object value) {

@@ -46,6 +46,12 @@ public final class TabularModel implements AutoCloseable {
                     bundle, "input", spec.inputs().categorical());
             requireTensor(onnx.inputNames().contains(spec.inputs().numeric()) || spec.numeric().isEmpty(),
                     bundle, "input", spec.inputs().numeric());
+            if (spec.hasSequence()) {
+                requireTensor(onnx.inputNames().contains(spec.sequence().inputs().tokens()), bundle, "input",
+                        spec.sequence().inputs().tokens());
+                requireTensor(onnx.inputNames().contains(spec.sequence().inputs().time()), bundle, "input",
+                        spec.sequence().inputs().time());
+            }
             requireTensor(onnx.outputNames().contains(spec.output()), bundle, "output", spec.output());
         } catch (InferenceException e) {
             onnx.close();
@@ -69,6 +75,10 @@ public final class TabularModel implements AutoCloseable {
         return bundle.spec();
     }
 
+    public TabularEncoder encoder() {
+        return encoder;
+    }
+
     public OnnxModel onnx() {
         return onnx;
     }
@@ -85,10 +95,14 @@ public final class TabularModel implements AutoCloseable {
     public record Explained(float probability, List<Factor> positive, List<Factor> negative) {
     }
 
+    /** Distinct activity kinds explained per record; rarer kinds beyond this share no factor. */
+    static final int MAX_SEQUENCE_FACTORS = 8;
+
     /**
-     * Scores every record and explains each score: every feature is replaced in turn by its baseline (the unknown
-     * bucket for a category, the training median for a number) and the change in probability is that feature's
-     * effect. Records and all their variants go through one ONNX run.
+     * Scores every record and explains each score by occlusion: every feature is replaced in turn by its baseline
+     * (the unknown bucket for a category, the training median for a number), and every kind of activity in the
+     * record's sequence (e.g. all its pricing-page views) is left out in turn; the change in probability is that
+     * feature's effect. Records and all their variants go through one ONNX run.
      *
      * @param top how many positive and how many negative factors to keep per record
      */
@@ -100,32 +114,65 @@ public final class TabularModel implements AutoCloseable {
         TabularEncoder.Batch batch = encoder.encode(records);
         int c = batch.categoricalWidth();
         int k = batch.numericWidth();
+        int length = batch.sequenceLength();
         int features = c + k;
-        int variants = features + 1;
-        long[] cat = new long[batch.rows() * variants * c];
-        float[] num = new float[batch.rows() * variants * k];
+        // Per record, the activity kinds to leave out: most frequent first, at most MAX_SEQUENCE_FACTORS.
+        List<List<TabularEncoder.Event>> events = new ArrayList<>(batch.rows());
+        List<long[]> kinds = new ArrayList<>(batch.rows());
+        int[] first = new int[batch.rows() + 1];
         for (int row = 0; row < batch.rows(); row++) {
-            for (int v = 0; v < variants; v++) {
-                int out = row * variants + v;
+            List<TabularEncoder.Event> own = length == 0 ? List.of() : encoder.events(records.get(row));
+            List<TabularEncoder.Event> shown = own.subList(Math.max(0, own.size() - length), own.size());
+            Map<Long, Integer> counts = new HashMap<>();
+            shown.forEach(e -> counts.merge(e.token(), 1, Integer::sum));
+            long[] chosen = counts.entrySet().stream()
+                    .sorted(Map.Entry.<Long, Integer>comparingByValue().reversed()
+                            .thenComparing(Map.Entry.comparingByKey()))
+                    .limit(MAX_SEQUENCE_FACTORS).mapToLong(Map.Entry::getKey).toArray();
+            events.add(own);
+            kinds.add(chosen);
+            first[row + 1] = first[row] + 1 + features + chosen.length;
+        }
+        int total = first[batch.rows()];
+        long[] cat = new long[total * c];
+        float[] num = new float[total * k];
+        long[] tokens = new long[total * length];
+        float[] times = new float[total * length];
+        for (int row = 0; row < batch.rows(); row++) {
+            for (int v = 0; v < first[row + 1] - first[row]; v++) {
+                int out = first[row] + v;
                 System.arraycopy(batch.categorical(), row * c, cat, out * c, c);
                 System.arraycopy(batch.numeric(), row * k, num, out * k, k);
                 int f = v - 1; // variant 0 is the record itself
                 if (f >= 0 && f < c) {
                     cat[out * c + f] = 0;
-                } else if (f >= c) {
+                } else if (f >= c && f < features) {
                     num[out * k + (f - c)] = numericBaselines[f - c];
+                }
+                if (length > 0) {
+                    if (f >= features) {
+                        encoder.writeSequence(events.get(row), kinds.get(row)[f - features], tokens, times, out);
+                    } else {
+                        System.arraycopy(batch.tokens(), row * length, tokens, out * length, length);
+                        System.arraycopy(batch.times(), row * length, times, out * length, length);
+                    }
                 }
             }
         }
-        float[] p = run(new TabularEncoder.Batch(batch.rows() * variants, c, k, cat, num));
+        float[] p = run(new TabularEncoder.Batch(total, c, k, cat, num, length, tokens, times));
         List<Explained> explained = new ArrayList<>(batch.rows());
         for (int row = 0; row < batch.rows(); row++) {
-            float own = p[row * variants];
-            List<Factor> factors = new ArrayList<>(features);
+            float own = p[first[row]];
+            List<Factor> factors = new ArrayList<>();
             for (int f = 0; f < features; f++) {
                 String name = f < c ? spec.categorical().get(f).name() : spec.numeric().get(f - c).name();
-                double points = 100.0 * (own - p[row * variants + f + 1]);
+                double points = 100.0 * (own - p[first[row] + f + 1]);
                 factors.add(Factor.of(name, spec.label(name), records.get(row).get(name), points));
+            }
+            long[] left = kinds.get(row);
+            for (int j = 0; j < left.length; j++) {
+                double points = 100.0 * (own - p[first[row] + 1 + features + j]);
+                factors.add(activityFactor(events.get(row), left[j], points));
             }
             List<Factor> positive = factors.stream().filter(x -> x.points() > 0)
                     .sorted(Comparator.comparingDouble(Factor::points).reversed()).limit(top).toList();
@@ -134,6 +181,20 @@ public final class TabularModel implements AutoCloseable {
             explained.add(new Explained(own, positive, negative));
         }
         return explained;
+    }
+
+    private Factor activityFactor(List<TabularEncoder.Event> events, long token, double points) {
+        int count = 0;
+        double newest = Double.MAX_VALUE;
+        for (TabularEncoder.Event e : events) {
+            if (e.token() == token) {
+                count++;
+                newest = Math.min(newest, e.hours());
+            }
+        }
+        String name = encoder.tokenName(token);
+        String label = name == null ? "other activity" : spec().sequence().label(name);
+        return Factor.activity(name == null ? "unknown" : name, label, count, newest, points);
     }
 
     private float[] run(TabularEncoder.Batch batch) {
@@ -147,6 +208,13 @@ public final class TabularModel implements AutoCloseable {
             if (batch.numericWidth() > 0) {
                 inputs.put(spec.inputs().numeric(), OnnxTensor.createTensor(OnnxModel.environment(),
                         FloatBuffer.wrap(batch.numeric()), new long[] {batch.rows(), batch.numericWidth()}));
+            }
+            if (batch.sequenceLength() > 0) {
+                long[] shape = {batch.rows(), batch.sequenceLength()};
+                inputs.put(spec.sequence().inputs().tokens(), OnnxTensor.createTensor(OnnxModel.environment(),
+                        LongBuffer.wrap(batch.tokens()), shape));
+                inputs.put(spec.sequence().inputs().time(), OnnxTensor.createTensor(OnnxModel.environment(),
+                        FloatBuffer.wrap(batch.times()), shape));
             }
             try (OrtSession.Result result = onnx.run(inputs)) {
                 OnnxTensor out = (OnnxTensor) result.get(spec.output()).orElseThrow(() ->
