@@ -15,6 +15,8 @@
 #   CLOSER_START_TIMEOUT=120  seconds to wait for /q/health/ready
 #   CLOSER_DEMO=1             load the demo world (synthetic, ml/simulator) in the background; 0 skips it
 #   CLOSER_DEMO_SEED=42       the demo world's seed
+#   CLOSER_DEMO_START         the demo world's first day (default: 180 days before today, so its six months end
+#                             today and scores, decay and activity recency look as they would in a live CRM)
 #   CLOSER_VERBOSE=1          progress messages
 set -euo pipefail
 
@@ -41,7 +43,8 @@ APP_LOG="$(state_dir)/app.log"
 KEY_FILE="$CLOSER_STATE_DIR/admin.key"
 DEMO=${CLOSER_DEMO:-1}
 DEMO_SEED=${CLOSER_DEMO_SEED:-42}
-DEMO_FILE="$CLOSER_STATE_DIR/demo-world-$DEMO_SEED.ndjson.gz"
+DEMO_START=${CLOSER_DEMO_START:-$(date -u -d '180 days ago' +%F)}
+DEMO_FILE="$CLOSER_STATE_DIR/demo-world-$DEMO_SEED-$DEMO_START.ndjson.gz"
 DEMO_DONE="$CLOSER_STATE_DIR/demo-world-$DEMO_SEED.imported"
 DEMO_LOG="$CLOSER_STATE_DIR/demo.log"
 
@@ -98,7 +101,7 @@ load_demo() {
   if [[ ! -s "$DEMO_FILE" ]]; then
     echo "generating the demo world (synthetic, seed $DEMO_SEED) into $DEMO_FILE"
     # the simulator gzips by the .gz suffix, so the temporary name keeps it
-    /usr/bin/python3 "$REPO/ml/simulator/simulate.py" --seed "$DEMO_SEED" --out "${DEMO_FILE%.gz}.tmp.gz" &&
+    /usr/bin/python3 "$REPO/ml/simulator/simulate.py" --seed "$DEMO_SEED" --start "$DEMO_START" --out "${DEMO_FILE%.gz}.tmp.gz" &&
       mv -f "${DEMO_FILE%.gz}.tmp.gz" "$DEMO_FILE"
   fi
   KAFKA_BOOTSTRAP_SERVERS="localhost:$KAFKA_PORT" "$CLOSER_LOCAL_DIR/import.sh" --no-progress "$DEMO_FILE" &&

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.codec.digest.DigestUtils;
 
@@ -46,6 +47,15 @@ public record ModelBundle(FeatureSpec spec, byte[] model, String sha256, Optiona
                 return Optional.empty();
             }
         });
+    }
+
+    /**
+     * From files already in memory, by file name (e.g. the copies the model registry keeps in its database).
+     *
+     * @param where names the source in error messages
+     */
+    public static ModelBundle fromFiles(String where, Map<String, byte[]> files) {
+        return read(where, file -> Optional.ofNullable(files.get(file)));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.closer.app.config;
 
 import dev.closer.inference.ExecutionDevice;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ public interface CloserConfig {
     Ingest ingest();
 
     Models models();
+
+    Scoring scoring();
 
     Inference inference();
 
@@ -78,6 +81,49 @@ public interface CloserConfig {
         Duration publishTimeout();
     }
 
+    interface Scoring {
+        /**
+         * Score leads in this instance: queued leads (every event about a lead queues it) are claimed with
+         * {@code FOR UPDATE SKIP LOCKED}, so any number of instances share the queue.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Quiet time after a lead's last event before it is scored, so a burst of events costs one score. */
+        @WithDefault("1s")
+        Duration debounce();
+
+        /** Longest a lead waits in the queue while its events keep coming. */
+        @WithDefault("30s")
+        Duration maxWait();
+
+        /** Leads scored in one model run and one transaction. */
+        @WithDefault("256")
+        int batchSize();
+
+        /** How often an idle worker looks for due leads. */
+        @WithDefault("250ms")
+        Duration pollInterval();
+
+        /** Most recent activities read per lead (models use up to their own max_length of them). */
+        @WithDefault("64")
+        int historyLimit();
+
+        Decay decay();
+
+        /** See {@link dev.closer.app.scoring.ScoreDecay}: after {@code grace} idle, the probability halves every half-life. */
+        interface Decay {
+            @WithDefault("true")
+            boolean enabled();
+
+            @WithDefault("P14D")
+            Duration grace();
+
+            @WithDefault("P30D")
+            Duration halfLife();
+        }
+    }
+
     interface Models {
         /**
          * A folder of model bundles laid out as {@code <name>/<version>/model.onnx} (as {@code ml/models}).
@@ -85,9 +131,33 @@ public interface CloserConfig {
          */
         Optional<Path> dir();
 
-        /** The lead-scoring model version to serve. */
+        /**
+         * The lead-scoring model version activated when the registry has no active one yet (a fresh database).
+         * After that the registry decides what serves: POST /api/v1/models/lead-score/versions/{v}/activate.
+         */
         @WithDefault("v0")
         String leadScoreVersion();
+
+        /**
+         * How often each instance looks in the registry for a version activated, rolled back or shadowed by
+         * another instance, and swaps it in (after loading and checking it).
+         */
+        @WithDefault("3s")
+        Duration pollInterval();
+
+        /**
+         * Largest model upload POST /api/v1/models accepts (a zip, or the files of a multipart form), and largest
+         * total of the files in a zip once unpacked; {@code quarkus.http.limits.max-body-size} caps every request.
+         */
+        @WithDefault("48M")
+        MemorySize maxUploadSize();
+
+        /**
+         * Scored batches waiting for the shadow model; when it falls further behind, batches are not shadowed
+         * (counted in closer_models_shadow_dropped_total), so shadowing never slows down the real scoring.
+         */
+        @WithDefault("64")
+        int shadowQueue();
     }
 
     interface Inference {

@@ -2,10 +2,11 @@ package dev.closer.app.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.closer.app.config.CloserConfig;
 import dev.closer.app.lead.Lead;
-import dev.closer.app.scoring.LeadScorer;
 import dev.closer.ingest.CrmEvent;
 import dev.closer.ingest.EventTypes;
+import dev.closer.ingest.data.AboutLead;
 import dev.closer.ingest.data.AccountData;
 import dev.closer.ingest.data.ActivityData;
 import dev.closer.ingest.data.CallTranscribedData;
@@ -43,7 +44,9 @@ import javax.sql.DataSource;
  *   <li>upsert users, accounts, leads and deals by id, keeping the newest state: of several upserts of one entity
  *       in a batch the newest is written, and none older than the stored {@code event_time} is;</li>
  *   <li>insert activities, emails, replies and calls (append-only, by id) and every deal stage change;</li>
- *   <li>score every lead whose state changed, all in one model run, into {@code lead_scores}.</li>
+ *   <li>queue every lead that an applied event is about (its upsert changed it, or it got an activity, email,
+ *       reply or call) for the {@link dev.closer.app.scoring.ScoringWorker}, which scores it once its burst of
+ *       events is over.</li>
  * </ol>
  */
 @ApplicationScoped
@@ -52,7 +55,7 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
     @Inject
     DataSource dataSource;
     @Inject
-    LeadScorer scorer;
+    CloserConfig config;
     @Inject
     ObjectMapper json;
 
@@ -81,14 +84,22 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
             upsertAccounts(c, byType.getOrDefault(EventTypes.ACCOUNT_UPSERTED, List.of()));
             List<CrmEvent> leads = byType.getOrDefault(EventTypes.LEAD_UPSERTED, List.of());
             List<Lead> changed = upsertLeads(c, leads);
+            Map<String, String> touched = new LinkedHashMap<>();
+            Set<String> changedIds = new HashSet<>();
+            changed.forEach(l -> changedIds.add(l.id));
+            for (CrmEvent e : fresh) {
+                if (changedIds.contains(e.subject()) && EventTypes.LEAD_UPSERTED.equals(e.type())) {
+                    touched.put(e.subject(), e.id());
+                } else if (e.data() instanceof AboutLead about) {
+                    touched.put(about.leadId(), e.id());
+                }
+            }
             upsertDeals(c, byType.getOrDefault(EventTypes.DEAL_UPSERTED, List.of()));
             insertActivities(c, byType.getOrDefault(EventTypes.ACTIVITY_RECORDED, List.of()));
             insertEmails(c, byType.getOrDefault(EventTypes.EMAIL_SENT, List.of()));
             insertReplies(c, byType.getOrDefault(EventTypes.EMAIL_REPLIED, List.of()));
             insertCalls(c, byType.getOrDefault(EventTypes.CALL_TRANSCRIBED, List.of()));
-            if (!changed.isEmpty()) {
-                score(c, changed, leads);
-            }
+            queueForScoring(c, touched);
         }
     }
 
@@ -182,11 +193,14 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                 insert into leads (id, account_id, email, first_name, last_name, title, seniority, department,
                                    source, origin, country, occupation, website_visits, website_seconds,
                                    page_views_per_visit, do_not_email, status, owner_id, attributes, crm_created_at,
-                                   event_time)
-                select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                                     ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::float8[],
-                                     ?::float8[], ?::bool[], ?::text[], ?::text[], ?::jsonb[], ?::timestamptz[],
-                                     ?::timestamptz[])
+                                   event_time, status_changed_at)
+                select *, t.event_time from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                     ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::float8[],
+                                     ?::float8[], ?::float8[], ?::bool[], ?::text[], ?::text[], ?::jsonb[],
+                                     ?::timestamptz[], ?::timestamptz[])
+                    as t (id, account_id, email, first_name, last_name, title, seniority, department, source, origin,
+                          country, occupation, website_visits, website_seconds, page_views_per_visit, do_not_email,
+                          status, owner_id, attributes, crm_created_at, event_time)
                 on conflict (id) do update set account_id = excluded.account_id, email = excluded.email,
                     first_name = excluded.first_name, last_name = excluded.last_name, title = excluded.title,
                     seniority = excluded.seniority, department = excluded.department, source = excluded.source,
@@ -194,7 +208,9 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                     website_visits = excluded.website_visits, website_seconds = excluded.website_seconds,
                     page_views_per_visit = excluded.page_views_per_visit, do_not_email = excluded.do_not_email,
                     status = excluded.status, owner_id = excluded.owner_id, attributes = excluded.attributes,
-                    crm_created_at = excluded.crm_created_at, event_time = excluded.event_time, updated_at = now()
+                    crm_created_at = excluded.crm_created_at, event_time = excluded.event_time, updated_at = now(),
+                    status_changed_at = case when leads.status = excluded.status then leads.status_changed_at
+                                             else excluded.event_time end
                 where leads.event_time <= excluded.event_time
                 returning id""")) {
             new Columns(c, ps).text(leads, l -> l.id).text(leads, l -> l.accountId).text(leads, l -> l.email)
@@ -340,25 +356,21 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                     .text(rows, CrmEvent::id));
     }
 
-    private void score(Connection c, List<Lead> changed, List<CrmEvent> leadEvents) throws SQLException {
-        Map<String, String> eventOf = new HashMap<>();
-        for (CrmEvent e : leadEvents) {
-            eventOf.merge(e.subject(), e.id(), (old, now) -> now);
-        }
-        List<LeadScorer.Result> results = scorer.score(changed);
-        List<Integer> index = new ArrayList<>();
-        for (int i = 0; i < changed.size(); i++) {
-            index.add(i);
-        }
-        execute(c, index, """
-                insert into lead_scores (lead_id, model_name, model_version, probability, score, grade, factors,
-                                         event_id)
-                select * from unnest(?::text[], ?::text[], ?::text[], ?::float8[], ?::int2[], ?::text[], ?::jsonb[],
-                                     ?::text[])""", cols -> cols
-                    .text(index, i -> changed.get(i).id).text(index, i -> scorer.modelName())
-                    .text(index, i -> scorer.modelVersion()).doubles(index, i -> results.get(i).probability())
-                    .ints(index, i -> results.get(i).score()).text(index, i -> results.get(i).grade())
-                    .json(index, i -> results.get(i).factors()).text(index, i -> eventOf.get(changed.get(i).id)));
+    /**
+     * Queues leads for scoring, due after the debounce time; a lead already queued moves its due time later, but
+     * never past its first queueing plus the longest wait.
+     */
+    private void queueForScoring(Connection c, Map<String, String> eventByLead) throws SQLException {
+        List<Map.Entry<String, String>> rows = new ArrayList<>(eventByLead.entrySet());
+        CloserConfig.Scoring scoring = config.scoring();
+        execute(c, rows, """
+                insert into lead_score_queue (lead_id, due_at, event_id)
+                select t.lead_id, now() + make_interval(secs => ?), t.event_id
+                  from unnest(?::text[], ?::text[]) as t (lead_id, event_id)
+                on conflict (lead_id) do update set event_id = excluded.event_id,
+                    due_at = least(excluded.due_at, lead_score_queue.first_queued_at + make_interval(secs => ?))""",
+                cols -> cols.seconds(scoring.debounce()).text(rows, Map.Entry::getKey)
+                        .text(rows, Map.Entry::getValue).seconds(scoring.maxWait()));
     }
 
     /** Binds the columns of one statement. */
@@ -395,6 +407,12 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                 values[i] = value.apply(rows.get(i));
             }
             ps.setArray(next++, c.createArrayOf(sqlType, values));
+            return this;
+        }
+
+        /** A scalar number of seconds, for {@code make_interval(secs => ?)}. */
+        Columns seconds(java.time.Duration d) throws SQLException {
+            ps.setDouble(next++, d.toMillis() / 1000.0);
             return this;
         }
 

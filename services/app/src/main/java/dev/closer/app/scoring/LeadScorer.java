@@ -1,33 +1,40 @@
 package dev.closer.app.scoring;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.app.config.CloserConfig;
 import dev.closer.app.lead.Lead;
-import dev.closer.inference.InferenceOptions;
-import dev.closer.inference.ModelBundle;
+import dev.closer.app.scoring.registry.BundleFiles;
+import dev.closer.app.scoring.registry.ModelRegistry;
 import dev.closer.inference.tabular.Factor;
 import dev.closer.inference.tabular.TabularModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * Serves the lead-scoring model: loads its bundle once at start-up (one long-lived ONNX Runtime session),
- * records it in the model registry, and turns a batch of leads into probabilities, 1–99 scores, grades and the
- * top factors behind each score in one ONNX run.
+ * Serves the lead-scoring model: registers the bundle shipped with the app in the model registry at start-up, has
+ * the registry serve the active version (which it swaps without failing a request when another is activated), and
+ * turns a batch of leads into probabilities, 1–99 scores, grades and the top factors behind each score in one ONNX
+ * run. When a shadow version is set, the same batch is also scored by it, off the caller's thread.
  */
 @ApplicationScoped
 public class LeadScorer {
@@ -39,93 +46,132 @@ public class LeadScorer {
     static final int FACTORS = 3;
 
     /** A score for one lead, with the factors behind it (those that raised it first, strongest first). */
-    public record Result(double probability, int score, String grade, List<Map<String, Object>> factors) {
+    public record Result(double probability, int score, String grade, List<Map<String, Object>> factors,
+                         String modelVersion) {
     }
 
     @Inject
     CloserConfig config;
     @Inject
-    ModelRepository models;
+    ModelRegistry registry;
     @Inject
-    ObjectMapper json;
+    ShadowScorer shadows;
     @Inject
     MeterRegistry meters;
 
-    private volatile TabularModel model;
-    private Timer timer;
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-    void onStart(@Observes @Priority(10) StartupEvent start) {
+    void onStart(@Observes @Priority(10) StartupEvent start) throws IOException {
         String version = config.models().leadScoreVersion();
-        ModelBundle bundle = config.models().dir()
-                .map(dir -> ModelBundle.fromDirectory(dir.resolve(MODEL_NAME).resolve(version)))
-                .orElseGet(() -> ModelBundle.fromClasspath("models/" + MODEL_NAME + "/" + version,
-                        Thread.currentThread().getContextClassLoader()));
-        CloserConfig.Inference inference = config.inference();
-        model = TabularModel.open(bundle, new InferenceOptions(inference.device(), inference.cudaDeviceId(),
-                inference.intraOpThreads(), inference.interOpThreads()));
-        timer = Timer.builder("closer.scoring.batch").tag("model", bundle.id())
-                .description("Time to score one batch of leads").register(meters);
-        QuarkusTransaction.requiringNew().run(() -> register(bundle));
-        LOG.infof("Serving %s (sha256 %s) on %s", bundle.id(), bundle.sha256().substring(0, 12),
-                model.onnx().device());
+        Optional<Path> dir = config.models().dir().map(d -> d.resolve(MODEL_NAME));
+        if (dir.isPresent()) {
+            // Every version in the folder is registered (and validated); only the configured one must be there.
+            registry.registerBundled(BundleFiles.checked(BundleFiles.fromDirectory(dir.get().resolve(version))),
+                    dir.get().resolve(version).toString());
+            try (Stream<Path> versions = Files.list(dir.get())) {
+                for (Path other : versions.filter(p -> Files.isRegularFile(p.resolve(BundleFiles.MODEL))
+                        && !p.getFileName().toString().equals(version)).sorted().toList()) {
+                    try {
+                        registry.registerBundled(BundleFiles.checked(BundleFiles.fromDirectory(other)),
+                                other.toString());
+                    } catch (RuntimeException e) {
+                        LOG.warnf("Model bundle %s not registered: %s", other, e.getMessage());
+                    }
+                }
+            }
+        } else {
+            String prefix = "models/" + MODEL_NAME + "/" + version;
+            registry.registerBundled(BundleFiles.checked(BundleFiles.fromClasspath(prefix,
+                    Thread.currentThread().getContextClassLoader())), "classpath:" + prefix);
+        }
+        registry.serve(MODEL_NAME, version);
+        LOG.infof("Serving %s/%s", MODEL_NAME, modelVersion());
     }
 
     void onStop(@Observes @Priority(100) ShutdownEvent stop) {
-        if (model != null) {
-            model.close();
-        }
-    }
-
-    private void register(ModelBundle bundle) {
-        Model row = models.findVersion(bundle.name(), bundle.version()).orElse(null);
-        if (row != null) {
-            if (!row.sha256.equals(bundle.sha256())) {
-                throw new IllegalStateException("Model " + bundle.id() + " is registered with sha256 " + row.sha256
-                        + " but the file to serve has " + bundle.sha256()
-                        + ": a changed model needs a new version, so history stays traceable");
-            }
-            return;
-        }
-        row = new Model();
-        row.name = bundle.name();
-        row.version = bundle.version();
-        row.sha256 = bundle.sha256();
-        row.metrics = bundle.metrics().map(m -> json.convertValue(m, new TypeReference<Map<String, Object>>() { }))
-                .orElse(null);
-        row.card = bundle.card().orElse(null);
-        boolean first = models.active(bundle.name()).isEmpty();
-        row.status = first ? "active" : "registered";
-        row.activatedAt = first ? OffsetDateTime.now() : null;
-        models.persist(row);
+        registry.shutdown();
     }
 
     public String modelName() {
-        return model.bundle().name();
+        return MODEL_NAME;
     }
 
+    /** The version serving now; a scoring run reports the version that actually scored it in its results. */
     public String modelVersion() {
-        return model.bundle().version();
+        return registry.servingVersion(MODEL_NAME).orElse(null);
     }
 
     public boolean isLoaded() {
-        return model != null;
+        return registry.servingVersion(MODEL_NAME).isPresent();
     }
 
-    /** Scores and explains the leads in one model run, in order. */
-    public List<Result> score(List<Lead> leads) {
-        List<Map<String, Object>> features = new ArrayList<>(leads.size());
-        for (Lead lead : leads) {
-            features.add(lead.features());
+    private Timer timer(String version) {
+        return timers.computeIfAbsent(version, v -> Timer.builder("closer.scoring.batch")
+                .tag("model", MODEL_NAME + "/" + v).description("Time to score one batch of leads")
+                .register(meters));
+    }
+
+    /** Record key of the time of the lead's last activity (or its creation); score decay counts from it. */
+    public static final String LAST_ACTIVITY_AT = "lastActivityAt";
+
+    /**
+     * Scores and explains the records in one model run, in order. A record holds the lead's fields under the
+     * names of {@link Lead#features()}, its recent activities and the scoring time under the names the model's
+     * sequence section gives ({@code activities}, {@code asOf}), and {@link #LAST_ACTIVITY_AT} for decay.
+     */
+    public List<Result> score(List<? extends Map<String, ?>> records) {
+        String version;
+        List<TabularModel.Explained> explained;
+        try (ModelRegistry.Lease lease = registry.lease(MODEL_NAME)) {
+            version = lease.version();
+            explained = timer(version).record(() -> lease.model().explain(records, FACTORS));
         }
-        List<TabularModel.Explained> explained = timer.record(() -> model.explain(features, FACTORS));
+        ScoreDecay decay = decay();
         List<Result> results = new ArrayList<>(explained.size());
-        for (TabularModel.Explained e : explained) {
+        for (int i = 0; i < explained.size(); i++) {
+            TabularModel.Explained e = explained.get(i);
+            Map<String, ?> record = records.get(i);
+            Instant asOf = time(record.get("asOf"), Instant.now());
+            Instant last = time(record.get(LAST_ACTIVITY_AT), null);
+            double probability = e.probability();
             List<Map<String, Object>> factors = new ArrayList<>();
             e.positive().forEach(f -> factors.add(factor(f, "positive")));
             e.negative().forEach(f -> factors.add(factor(f, "negative")));
-            results.add(toResult(e.probability(), factors));
+            double kept = decay.multiplier(last, asOf);
+            if (kept < 1.0) {
+                double decayed = probability * kept;
+                long days = Duration.between(last, asOf).toDays();
+                factors.add(factor(Factor.custom("decay", "no recent activity", days,
+                        100.0 * (decayed - probability), "No activity for " + days + " days"), "negative"));
+                probability = decayed;
+            }
+            results.add(toResult(probability, factors, version));
         }
+        shadows.submit(MODEL_NAME, version, records, results, this::shadowResult);
         return results;
+    }
+
+    /** The score a shadow version's probability gives, decayed as {@link #score} decays the active one's. */
+    Result shadowResult(Map<String, ?> record, double probability, String version) {
+        double kept = decay().multiplier(time(record.get(LAST_ACTIVITY_AT), null),
+                time(record.get("asOf"), Instant.now()));
+        return toResult(probability * kept, List.of(), version);
+    }
+
+    ScoreDecay decay() {
+        CloserConfig.Scoring.Decay d = config.scoring().decay();
+        return new ScoreDecay(d.enabled(), d.grace(), d.halfLife());
+    }
+
+    private static Instant time(Object value, Instant otherwise) {
+        if (value == null) {
+            return otherwise;
+        } else if (value instanceof Instant i) {
+            return i;
+        } else if (value instanceof TemporalAccessor t) {
+            return Instant.from(t);
+        }
+        return OffsetDateTime.parse(value.toString()).toInstant();
     }
 
     private static Map<String, Object> factor(Factor f, String direction) {
@@ -143,9 +189,9 @@ public class LeadScorer {
      * Score is the probability in points, kept within 1–99 (no lead is certain either way); grades cut the
      * probability at 0.75 (A), 0.50 (B) and 0.25 (C).
      */
-    static Result toResult(double probability, List<Map<String, Object>> factors) {
+    static Result toResult(double probability, List<Map<String, Object>> factors, String modelVersion) {
         int score = (int) Math.max(1, Math.min(99, Math.round(probability * 100)));
         String grade = probability >= 0.75 ? "A" : probability >= 0.5 ? "B" : probability >= 0.25 ? "C" : "D";
-        return new Result(probability, score, grade, factors);
+        return new Result(probability, score, grade, factors, modelVersion);
     }
 }

@@ -17,7 +17,11 @@ public class ModelRepository implements PanacheRepository<Model> {
         return find("name = ?1 and status = 'active'", name).firstResultOptional();
     }
 
+    public Optional<Model> shadow(String name) {
+        return find("name = ?1 and status = 'shadow'", name).firstResultOptional();
+    }
+
     public List<Model> all() {
-        return listAll(Sort.by("name").and("createdAt", Sort.Direction.Descending));
+        return listAll(Sort.by("name").and("createdAt", Sort.Direction.Descending).and("id", Sort.Direction.Descending));
     }
 }

@@ -101,7 +101,10 @@ class EventIngestIT {
         for (Map<String, Object> f : factors) {
             double points = ((Number) f.get("points")).doubleValue();
             assertTrue("positive".equals(f.get("direction")) ? points >= 0 : points <= 0, f.toString());
-            assertTrue(f.get("text").toString().contains("point"), f.toString());
+            String text = f.get("text").toString();
+            String label = f.get("label").toString();
+            assertTrue(text.startsWith(Character.toUpperCase(label.charAt(0)) + label.substring(1)),
+                    "worded for a rep, with the feature's label: " + f);
         }
     }
 
@@ -115,7 +118,9 @@ class EventIngestIT {
         post(leadEvent(unique("evt"), leadId, "2026-03-01T11:00:00Z", "\"title\":\"marker\""));
         await().atMost(WAIT).until(() -> "marker".equals(
                 QuarkusTransaction.requiringNew().call(() -> leads.findByIdOptional(leadId).map(l -> l.title).orElse(null))));
-        assertEquals(2L, scoreRows(leadId), "one score for the event (not two) and one for the marker");
+        await().atMost(WAIT).until(() -> scoreRows(leadId) >= 1);
+        // Neither copy nor the marker (a title) moves the score, and history keeps only changes: one row.
+        assertEquals(1L, scoreRows(leadId), "one score for the lead, not one per copy of the event");
         assertEquals(1L, QuarkusTransaction.requiringNew().call(() -> leads.count("id", leadId)));
     }
 
@@ -126,9 +131,15 @@ class EventIngestIT {
         post(leadEvent(unique("evt"), leadId, "2026-03-01T10:00:00Z", "\"title\":\"Intern\""));
         String after = unique("evt");
         post(leadEvent(after, leadId, "2026-03-02T10:00:00Z", "\"title\":\"CTO\",\"websiteVisits\":9"));
-        await().atMost(WAIT).until(() -> scoreRows(leadId) == 2);
-        Api.as(admin).get("/api/v1/leads/" + leadId).then().body("title", equalTo("CTO"))
-                .body("websiteVisits", equalTo(9.0f));
+        await().atMost(WAIT).until(() -> scoreRows(leadId) >= 1 && QuarkusTransaction.requiringNew().call(() ->
+                ((Number) leads.getEntityManager().createNativeQuery(
+                        "select count(*) from lead_score_queue where lead_id = ?1").setParameter(1, leadId)
+                        .getSingleResult()).longValue()) == 0);
+        var lead = Api.as(admin).get("/api/v1/leads/" + leadId).then().body("title", equalTo("CTO"))
+                .body("websiteVisits", equalTo(9.0f)).extract().jsonPath();
+        double expected = Api.as(admin).contentType("application/json").body("{\"title\":\"CTO\",\"websiteVisits\":9}")
+                .post("/api/v1/score").then().statusCode(200).extract().jsonPath().getDouble("probability");
+        assertEquals(expected, lead.getDouble("score.probability"), 1e-9, "the newest state was scored last");
     }
 
     @Test

@@ -115,6 +115,6 @@ class SalesWorldIngestIT {
                 event(unique("e"), "closer.lead.upserted", lead, "2026-02-01T10:00:00Z", data.formatted(lead, "Intern", 1)));
         await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from leads where id = ?1", lead) == 1);
         assertEquals("VP Sales", rows("select title from leads where id = ?1", lead).get(0));
-        assertEquals(1L, count("select count(*) from lead_scores where lead_id = ?1", lead));
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from lead_scores where lead_id = ?1", lead) == 1);
     }
 }

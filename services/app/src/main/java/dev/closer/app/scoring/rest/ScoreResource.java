@@ -18,7 +18,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +35,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Scoring", description = "Score a lead without storing it")
 @RolesAllowed({Roles.ADMIN, Roles.MANAGER, Roles.REP})
 public class ScoreResource {
+
+    /** Optional keys beside the lead fields: its recent timeline and its account's fields. */
+    static final String ACTIVITIES = "activities";
+    static final String ACCOUNT = "account";
 
     private static final Set<String> FIELDS = Arrays.stream(LeadData.class.getRecordComponents())
             .map(c -> c.getName()).collect(Collectors.toCollection(TreeSet::new));
@@ -55,12 +61,34 @@ public class ScoreResource {
             return invalid(List.of("the body must be a JSON object of lead fields"));
         }
         List<String> errors = new ArrayList<>();
-        body.keySet().stream().filter(k -> !FIELDS.contains(k)).sorted().forEach(k -> errors.add(k
+        Object activities = body.get(ACTIVITIES);
+        Object account = body.get(ACCOUNT);
+        body.keySet().stream().filter(k -> !FIELDS.contains(k) && !ACTIVITIES.equals(k) && !ACCOUNT.equals(k)).sorted().forEach(k -> errors.add(k
                 + ": unknown field (custom properties go under attributes)"));
         if (!errors.isEmpty()) {
             return invalid(errors);
         }
+        if (activities != null && !(activities instanceof List<?>)) {
+            errors.add(ACTIVITIES + ": must be a list of {type, occurredAt, properties}");
+        } else if (activities != null) {
+            int i = 0;
+            for (Object a : (List<?>) activities) {
+                if (!(a instanceof Map<?, ?> m) || !(m.get("type") instanceof String t) || t.isBlank()
+                        || !validTime(m.get("occurredAt"))) {
+                    errors.add(ACTIVITIES + "[" + i + "]: needs a type and an ISO-8601 occurredAt with an offset");
+                }
+                i++;
+            }
+        }
+        if (account != null && !(account instanceof Map<?, ?>)) {
+            errors.add(ACCOUNT + ": must be an object such as {\"industry\": \"Software\", \"employees\": 250}");
+        }
+        if (!errors.isEmpty()) {
+            return invalid(errors);
+        }
         Map<String, Object> fields = new HashMap<>(body);
+        fields.remove(ACTIVITIES);
+        fields.remove(ACCOUNT);
         fields.putIfAbsent("id", "ad-hoc");
         LeadData data;
         try {
@@ -76,10 +104,39 @@ public class ScoreResource {
             return invalid(errors);
         }
         Lead lead = new Lead();
-        lead.apply(data, OffsetDateTime.now());
-        LeadScorer.Result r = scorer.score(List.of(lead)).get(0);
+        OffsetDateTime now = OffsetDateTime.now();
+        lead.apply(data, now);
+        Map<String, Object> record = new HashMap<>(lead.features());
+        if (account instanceof Map<?, ?> a) {
+            a.forEach((k, v) -> record.put(k.toString(), v));
+        }
+        record.put("activities", activities == null ? List.of() : activities);
+        record.put("asOf", now.toInstant());
+        if (activities != null) {
+            ((List<?>) activities).stream().map(x -> ((Map<?, ?>) x).get("occurredAt").toString())
+                    .map(t -> OffsetDateTime.parse(t).toInstant()).filter(t -> !t.isAfter(now.toInstant()))
+                    .max(Comparator.naturalOrder()).ifPresent(t -> record.put(LeadScorer.LAST_ACTIVITY_AT, t));
+        }
+        LeadScorer.Result r;
+        try {
+            r = scorer.score(List.of(record)).get(0);
+        } catch (IllegalArgumentException e) {
+            return invalid(List.of(e.getMessage()));
+        }
         return Response.ok(new LeadView.ScoreView(r.probability(), r.score(), r.grade(),
-                scorer.modelName() + "/" + scorer.modelVersion(), r.factors(), OffsetDateTime.now())).build();
+                scorer.modelName() + "/" + r.modelVersion(), r.factors(), now)).build();
+    }
+
+    private static boolean validTime(Object value) {
+        if (!(value instanceof String s)) {
+            return false;
+        }
+        try {
+            OffsetDateTime.parse(s);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     private static Response invalid(List<String> errors) {
