@@ -139,6 +139,13 @@ public interface CloserConfig {
         String leadScoreVersion();
 
         /**
+         * Lead-scoring versions built into the app to register (and validate) at start, beside the one above, so
+         * an admin can activate or roll back to them; versions absent from the build are skipped.
+         */
+        @WithDefault("v0,v1")
+        java.util.List<String> leadScoreBundled();
+
+        /**
          * How often each instance looks in the registry for a version activated, rolled back or shadowed by
          * another instance, and swaps it in (after loading and checking it).
          */

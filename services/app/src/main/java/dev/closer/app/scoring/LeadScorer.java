@@ -81,8 +81,21 @@ public class LeadScorer {
             }
         } else {
             String prefix = "models/" + MODEL_NAME + "/" + version;
-            registry.registerBundled(BundleFiles.checked(BundleFiles.fromClasspath(prefix,
-                    Thread.currentThread().getContextClassLoader())), "classpath:" + prefix);
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            registry.registerBundled(BundleFiles.checked(BundleFiles.fromClasspath(prefix, loader)),
+                    "classpath:" + prefix);
+            for (String other : config.models().leadScoreBundled()) {
+                String at = "models/" + MODEL_NAME + "/" + other;
+                Map<String, byte[]> files = BundleFiles.fromClasspath(at, loader);
+                if (other.equals(version) || !files.containsKey(BundleFiles.MODEL)) {
+                    continue;
+                }
+                try {
+                    registry.registerBundled(BundleFiles.checked(files), "classpath:" + at);
+                } catch (RuntimeException e) {
+                    LOG.warnf("Model bundle %s not registered: %s", at, e.getMessage());
+                }
+            }
         }
         registry.serve(MODEL_NAME, version);
         LOG.infof("Serving %s/%s", MODEL_NAME, modelVersion());

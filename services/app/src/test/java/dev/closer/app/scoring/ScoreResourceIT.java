@@ -28,21 +28,33 @@ class ScoreResourceIT {
     ApiKeyService keys;
     @Inject
     LeadRepository leads;
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "closer.models.lead-score-version")
+    String served;
 
     @Test
     void shouldScoreAPayloadAsTheModelDoesAndStoreNothing() {
         String rep = Api.newKey(keys, Roles.REP, null).key();
         long before = QuarkusTransaction.requiringNew().call(() -> leads.count());
-        Map<String, Object> payload = Map.of("source", "Google", "occupation", "Working Professional",
-                "websiteSeconds", 1200, "doNotEmail", false);
+        java.time.Instant now = java.time.Instant.now();
+        List<Map<String, Object>> activities = List.of(
+                Map.of("type", "page_view", "occurredAt", now.minus(java.time.Duration.ofDays(2)).toString(),
+                        "properties", Map.of("page", "pricing")),
+                Map.of("type", "email_replied", "occurredAt", now.minus(java.time.Duration.ofDays(1)).toString()));
+        Map<String, Object> payload = Map.of("source", "paid_search", "seniority", "director",
+                "department", "data", "websiteVisits", 4, "websiteSeconds", 1200, "doNotEmail", false,
+                "account", Map.of("industry", "Software", "employees", 400), "activities", activities);
         double probability = Api.as(rep).contentType("application/json").body(payload).post("/api/v1/score")
                 .then().statusCode(200)
-                .body("model", equalTo("lead-score/v0"))
-                .body("factors.find { it.feature == 'websiteSeconds' }.direction", equalTo("positive"))
+                .body("model", equalTo("lead-score/" + served))
+                .body("factors", org.hamcrest.Matchers.not(org.hamcrest.Matchers.empty()))
                 .extract().jsonPath().getDouble("probability");
+        Map<String, Object> record = new java.util.HashMap<>(payload);
+        record.remove("account");
+        record.putAll(Map.of("industry", "Software", "employees", 400, "asOf", now));
         try (TabularModel model = TabularModel.open(ModelBundle.fromDirectory(Path.of(
-                System.getProperty("closer.models.dir")).resolve("lead-score/v0")), InferenceOptions.cpu())) {
-            assertEquals(model.predict(List.of(payload))[0], probability, 1e-6);
+                System.getProperty("closer.models.dir")).resolve("lead-score/" + served)), InferenceOptions.cpu())) {
+            // The app scores as of its own clock, a moment after `now`: days-old activities barely notice.
+            assertEquals(model.predict(List.of(record))[0], probability, 1e-4);
         }
         assertEquals(before, QuarkusTransaction.requiringNew().call(() -> leads.count()));
     }
@@ -58,5 +70,9 @@ class ScoreResourceIT {
                 .body("errors", hasSize(2))
                 .body("errors", contains("email: must be a well-formed email address",
                         "websiteVisits: must be greater than or equal to 0"));
+        Api.as(rep).contentType("application/json")
+                .body(Map.of("activities", List.of(Map.of("type", "page_view", "occurredAt", "last week"))))
+                .post("/api/v1/score").then().statusCode(400)
+                .body("errors", contains("activities[0]: needs a type and an ISO-8601 occurredAt with an offset"));
     }
 }

@@ -35,6 +35,9 @@ class ScoringWorkerIT {
     @Inject
     EntityManager em;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "closer.models.lead-score-version")
+    String served;
+
     private String admin;
 
     @BeforeEach
@@ -96,6 +99,31 @@ class ScoringWorkerIT {
         drained(lead, "activities", 12);
         await().atMost(WAIT).until(() -> scores(lead) >= 1);
         assertEquals(1L, scores(lead), "13 events within the debounce time give one score");
+    }
+
+    @Test
+    void shouldExplainAScoreByTheLeadsTimelineInWordsARepReads() throws Exception {
+        java.nio.file.Path features = java.nio.file.Path.of(System.getProperty("closer.models.dir"))
+                .resolve("lead-score").resolve(served).resolve("features.json");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.readString(features).contains("\"sequence\""),
+                "skipped: the served model lead-score/" + served + " reads no activity timeline");
+        String lead = unique("lead");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        List<String> events = new ArrayList<>(List.of(lead(lead, now.toString(),
+                ",\"seniority\":\"director\",\"department\":\"data\",\"websiteVisits\":4")));
+        for (int i = 0; i < 4; i++) {
+            events.add(activity(lead, now.minus(Duration.ofHours(3 + 10 * i)), "pricing"));
+        }
+        post(events);
+        drained(lead, "activities", 4);
+        await().atMost(WAIT).until(() -> scores(lead) >= 1);
+        List<Map<String, Object>> factors = Api.as(admin).get("/api/v1/leads/" + lead).then().statusCode(200)
+                .extract().jsonPath().getList("score.factors");
+        Map<String, Object> pricing = factors.stream()
+                .filter(f -> f.get("feature").toString().startsWith("activity:page_view")).findFirst()
+                .orElseThrow(() -> new AssertionError("the timeline is not among the factors: " + factors));
+        assertEquals(4, ((Number) pricing.get("value")).intValue());
+        assertTrue(pricing.get("text").toString().endsWith(" 4 times, last 3 hours ago"), pricing.toString());
     }
 
     @Test
