@@ -1,8 +1,8 @@
 package dev.closer.app.events;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.app.config.CloserConfig;
+import dev.closer.app.db.Unnest;
 import dev.closer.app.lead.Lead;
 import dev.closer.ingest.CrmEvent;
 import dev.closer.ingest.EventTypes;
@@ -27,6 +27,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -110,7 +111,7 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                 insert into ingested_events (source, id, type, subject)
                 select * from unnest(?::text[], ?::text[], ?::text[], ?::text[])
                 on conflict do nothing returning source, id""")) {
-            Columns cols = new Columns(c, ps);
+            Unnest.Columns cols = new Unnest.Columns(c, ps, json);
             cols.text(events, CrmEvent::source).text(events, CrmEvent::id).text(events, CrmEvent::type)
                     .text(events, CrmEvent::subject);
             try (ResultSet rs = ps.executeQuery()) {
@@ -180,6 +181,25 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
         if (rows.isEmpty()) {
             return List.of();
         }
+        // When each lead took the status its newest upsert gives it: the first upsert of the batch's latest run
+        // with that status (by time), and whether an earlier upsert of the batch had another status. Keeping only
+        // the newest upsert's time would date a decision by whatever update followed it in the same batch.
+        Map<String, List<CrmEvent>> byLead = new HashMap<>();
+        events.forEach(e -> byLead.computeIfAbsent(e.subject(), k -> new ArrayList<>()).add(e));
+        Map<String, OffsetDateTime> since = new HashMap<>();
+        Set<String> changedInBatch = new HashSet<>();
+        byLead.forEach((id, upserts) -> {
+            List<CrmEvent> ordered = upserts.stream().sorted(Comparator.comparing(CrmEvent::time)).toList();
+            String last = status(ordered.get(ordered.size() - 1));
+            int i = ordered.size() - 1;
+            while (i > 0 && status(ordered.get(i - 1)).equals(last)) {
+                i--;
+            }
+            since.put(id, ordered.get(i).time());
+            if (i > 0) {
+                changedInBatch.add(id);
+            }
+        });
         Map<String, Lead> byId = new HashMap<>();
         List<Lead> leads = new ArrayList<>(rows.size());
         for (CrmEvent e : rows) {
@@ -194,13 +214,17 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                                    source, origin, country, occupation, website_visits, website_seconds,
                                    page_views_per_visit, do_not_email, status, owner_id, attributes, crm_created_at,
                                    event_time, status_changed_at)
-                select *, t.event_time from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                                     ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::float8[],
-                                     ?::float8[], ?::float8[], ?::bool[], ?::text[], ?::text[], ?::jsonb[],
-                                     ?::timestamptz[], ?::timestamptz[])
+                select t.id, t.account_id, t.email, t.first_name, t.last_name, t.title, t.seniority, t.department,
+                       t.source, t.origin, t.country, t.occupation, t.website_visits, t.website_seconds,
+                       t.page_views_per_visit, t.do_not_email, t.status, t.owner_id, t.attributes, t.crm_created_at,
+                       t.event_time, t.since
+                  from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                              ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::float8[],
+                              ?::float8[], ?::float8[], ?::bool[], ?::text[], ?::text[], ?::jsonb[],
+                              ?::timestamptz[], ?::timestamptz[], ?::timestamptz[])
                     as t (id, account_id, email, first_name, last_name, title, seniority, department, source, origin,
                           country, occupation, website_visits, website_seconds, page_views_per_visit, do_not_email,
-                          status, owner_id, attributes, crm_created_at, event_time)
+                          status, owner_id, attributes, crm_created_at, event_time, since)
                 on conflict (id) do update set account_id = excluded.account_id, email = excluded.email,
                     first_name = excluded.first_name, last_name = excluded.last_name, title = excluded.title,
                     seniority = excluded.seniority, department = excluded.department, source = excluded.source,
@@ -210,25 +234,38 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                     status = excluded.status, owner_id = excluded.owner_id, attributes = excluded.attributes,
                     crm_created_at = excluded.crm_created_at, event_time = excluded.event_time, updated_at = now(),
                     status_changed_at = case when leads.status = excluded.status then leads.status_changed_at
-                                             else excluded.event_time end
+                                             else excluded.status_changed_at end
                 where leads.event_time <= excluded.event_time
                 returning id""")) {
-            new Columns(c, ps).text(leads, l -> l.id).text(leads, l -> l.accountId).text(leads, l -> l.email)
+            new Unnest.Columns(c, ps, json).text(leads, l -> l.id).text(leads, l -> l.accountId)
+                    .text(leads, l -> l.email)
                     .text(leads, l -> l.firstName).text(leads, l -> l.lastName).text(leads, l -> l.title)
                     .text(leads, l -> l.seniority).text(leads, l -> l.department).text(leads, l -> l.source)
                     .text(leads, l -> l.origin).text(leads, l -> l.country).text(leads, l -> l.occupation)
                     .doubles(leads, l -> l.websiteVisits).doubles(leads, l -> l.websiteSeconds)
                     .doubles(leads, l -> l.pageViewsPerVisit).bools(leads, l -> l.doNotEmail)
                     .text(leads, l -> l.status).text(leads, l -> l.ownerId).json(leads, l -> l.attributes)
-                    .time(leads, l -> l.crmCreatedAt).time(leads, l -> l.eventTime);
+                    .time(leads, l -> l.crmCreatedAt).time(leads, l -> l.eventTime).time(leads, l -> since.get(l.id));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     changed.add(byId.get(rs.getString(1)));
                 }
             }
         }
+        // A status that changed and changed back within the batch (open → converted, stored converted) is not seen
+        // by the upsert's comparison with the stored status: date it from the batch.
+        List<Lead> within = changed.stream().filter(l -> changedInBatch.contains(l.id)).toList();
+        execute(c, within, """
+                update leads set status_changed_at = t.since
+                  from unnest(?::text[], ?::timestamptz[]) as t (id, since)
+                 where leads.id = t.id""", cols -> cols.text(within, l -> l.id).time(within, l -> since.get(l.id)));
         stale.increment(events.size() - changed.size());
         return changed;
+    }
+
+    private static String status(CrmEvent leadUpsert) {
+        String status = leadUpsert.data(LeadData.class).status();
+        return status == null ? "open" : status;
     }
 
     private record StageChange(String dealId, String from, String to, OffsetDateTime at, String eventId) {
@@ -373,87 +410,7 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                         .text(rows, Map.Entry::getValue).seconds(scoring.maxWait()));
     }
 
-    /** Binds the columns of one statement. */
-    @FunctionalInterface
-    private interface Binder {
-        void bind(Columns columns) throws SQLException;
-    }
-
-    /** Runs one set-based statement over {@code rows}; returns the rows it changed (0 when there are none). */
-    private int execute(Connection c, List<?> rows, String sql, Binder binder) throws SQLException {
-        if (rows.isEmpty()) {
-            return 0;
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            binder.bind(new Columns(c, ps));
-            return ps.executeUpdate();
-        }
-    }
-
-    /** Binds one SQL array parameter per column, in order, for {@code unnest(...)}. */
-    private final class Columns {
-        private final Connection c;
-        private final PreparedStatement ps;
-        private int next = 1;
-
-        Columns(Connection c, PreparedStatement ps) {
-            this.c = c;
-            this.ps = ps;
-        }
-
-        private <T> Columns bind(String sqlType, List<T> rows, Function<T, ?> value) throws SQLException {
-            Object[] values = new Object[rows.size()];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = value.apply(rows.get(i));
-            }
-            ps.setArray(next++, c.createArrayOf(sqlType, values));
-            return this;
-        }
-
-        /** A scalar number of seconds, for {@code make_interval(secs => ?)}. */
-        Columns seconds(java.time.Duration d) throws SQLException {
-            ps.setDouble(next++, d.toMillis() / 1000.0);
-            return this;
-        }
-
-        <T> Columns text(List<T> rows, Function<T, String> value) throws SQLException {
-            return bind("text", rows, value);
-        }
-
-        <T> Columns ints(List<T> rows, Function<T, Integer> value) throws SQLException {
-            return bind("int4", rows, value);
-        }
-
-        <T> Columns longs(List<T> rows, Function<T, Long> value) throws SQLException {
-            return bind("int8", rows, value);
-        }
-
-        <T> Columns doubles(List<T> rows, Function<T, Double> value) throws SQLException {
-            return bind("float8", rows, value);
-        }
-
-        <T> Columns bools(List<T> rows, Function<T, Boolean> value) throws SQLException {
-            return bind("bool", rows, value);
-        }
-
-        /** Timestamps travel as ISO-8601 text, cast by the statement. */
-        <T> Columns time(List<T> rows, Function<T, OffsetDateTime> value) throws SQLException {
-            return bind("text", rows, row -> {
-                OffsetDateTime t = value.apply(row);
-                return t == null ? null : t.toString();
-            });
-        }
-
-        /** JSON documents travel as text, cast by the statement; null becomes an empty object. */
-        <T> Columns json(List<T> rows, Function<T, Object> value) throws SQLException {
-            return bind("text", rows, row -> {
-                Object v = value.apply(row);
-                try {
-                    return v == null ? "{}" : json.writeValueAsString(v);
-                } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException("cannot write JSON: " + e.getMessage(), e);
-                }
-            });
-        }
+    private int execute(Connection c, List<?> rows, String sql, Unnest.Binder binder) throws SQLException {
+        return Unnest.execute(c, json, rows, sql, binder);
     }
 }

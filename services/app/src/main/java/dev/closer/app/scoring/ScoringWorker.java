@@ -1,14 +1,16 @@
 package dev.closer.app.scoring;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.app.config.CloserConfig;
+import dev.closer.app.db.Unnest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -24,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -52,24 +53,23 @@ public class ScoringWorker {
     ObjectMapper json;
     @Inject
     MeterRegistry meters;
+    @Inject
+    Scheduler scheduler;
 
-    private Thread thread;
-    private volatile boolean running;
     private volatile Throwable lastError;
+    private volatile boolean stopping;
     private Counter scored;
     private Counter unchanged;
     private Counter failed;
     private Timer lag;
 
-    void onStart(@Observes @Priority(30) StartupEvent start) {
+    @PostConstruct
+    void init() {
         scored = counter("changed", "Scores that changed and went into the history");
         unchanged = counter("unchanged", "Leads rescored to the score they had");
         failed = counter("failed", "Leads that could not be scored (logged with the reason)");
         lag = Timer.builder("closer.scoring.lag").description("From a lead's first queued event to its new score")
                 .register(meters);
-        if (config.scoring().enabled()) {
-            start();
-        }
     }
 
     private Counter counter(String outcome, String description) {
@@ -77,67 +77,38 @@ public class ScoringWorker {
                 .register(meters);
     }
 
-    /** Before the consumer stops (priority 1) is fine too: what is claimed is scored or rolled back. */
+    /** Stop claiming before the consumer (priority 1) and the database go away; a batch in hand finishes. */
     void onStop(@Observes @Priority(2) ShutdownEvent stop) {
-        stop();
+        stopping = true;
     }
 
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        thread = new Thread(this::loop, "lead-scoring");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    public synchronized void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(TimeUnit.SECONDS.toMillis(30));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            thread = null;
-        }
-    }
-
+    /** True while this instance scores (the scheduler runs and scoring is enabled). */
     public boolean isRunning() {
-        return running && thread != null && thread.isAlive();
+        return config.scoring().enabled() && !stopping && scheduler.isRunning();
     }
 
     public Throwable lastError() {
         return lastError;
     }
 
-    private void loop() {
-        Duration idle = config.scoring().pollInterval();
-        while (running) {
-            try {
-                int done = scoreDue();
-                lastError = null;
-                if (done < config.scoring().batchSize()) {
-                    Thread.sleep(idle.toMillis());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                lastError = e;
-                LOG.warnf(e, "Scoring batch failed; its leads stay queued and are retried");
-                try {
-                    Thread.sleep(Math.max(1000, idle.toMillis()));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
+    /**
+     * Every poll interval: scores due leads batch after batch until fewer than a full batch were due. A failure
+     * leaves its leads queued for the next run.
+     */
+    @Scheduled(identity = "lead-scoring", every = "${closer.scoring.poll-interval:250ms}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void drain() {
+        if (!config.scoring().enabled()) {
+            return;
+        }
+        try {
+            while (!stopping && scoreDue() == config.scoring().batchSize()) {
+                // a full batch: more may be due
             }
+            lastError = null;
+        } catch (RuntimeException e) {
+            lastError = e;
+            LOG.warnf(e, "Scoring batch failed; its leads stay queued and are retried");
         }
     }
 
@@ -224,52 +195,22 @@ public class ScoringWorker {
     /** Writes a history row for each lead whose score, grade or model differs from its latest; returns how many. */
     private int insertChanged(Connection c, List<String> ids, List<LeadScorer.Result> results,
                               Map<String, Queued> queued) throws SQLException {
-        if (ids.isEmpty()) {
-            return 0;
-        }
-        int n = ids.size();
-        Object[] model = new Object[n];
-        Object[] version = new Object[n];
-        Object[] probability = new Object[n];
-        Object[] score = new Object[n];
-        Object[] grade = new Object[n];
-        Object[] factors = new Object[n];
-        Object[] event = new Object[n];
-        for (int i = 0; i < n; i++) {
-            LeadScorer.Result r = results.get(i);
-            model[i] = scorer.modelName();
-            version[i] = r.modelVersion();
-            probability[i] = r.probability();
-            score[i] = r.score();
-            grade[i] = r.grade();
-            try {
-                factors[i] = json.writeValueAsString(r.factors());
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException(e);
-            }
-            event[i] = queued.get(ids.get(i)).eventId();
-        }
-        try (PreparedStatement ps = c.prepareStatement("""
+        List<Integer> rows = java.util.stream.IntStream.range(0, ids.size()).boxed().toList();
+        return Unnest.execute(c, json, rows, """
                 insert into lead_scores (lead_id, model_name, model_version, probability, score, grade, factors,
                                          event_id)
-                select n.* from unnest(?::text[], ?::text[], ?::text[], ?::float8[], ?::int2[], ?::text[],
-                                       ?::jsonb[], ?::text[])
-                    as n (lead_id, model_name, model_version, probability, score, grade, factors, event_id)
+                select n.lead_id, ?, n.model_version, n.probability, n.score, n.grade, n.factors, n.event_id
+                  from unnest(?::text[], ?::text[], ?::float8[], ?::int2[], ?::text[], ?::jsonb[], ?::text[])
+                    as n (lead_id, model_version, probability, score, grade, factors, event_id)
                 where not exists (
                     select 1 from (select s.score, s.grade, s.model_version from lead_scores s
-                                    where s.lead_id = n.lead_id and s.model_name = n.model_name
+                                    where s.lead_id = n.lead_id and s.model_name = ?
                                     order by s.scored_at desc, s.id desc limit 1) as last
                      where last.score = n.score and last.grade = n.grade and last.model_version = n.model_version)
-                """)) {
-            ps.setArray(1, c.createArrayOf("text", ids.toArray()));
-            ps.setArray(2, c.createArrayOf("text", model));
-            ps.setArray(3, c.createArrayOf("text", version));
-            ps.setArray(4, c.createArrayOf("float8", probability));
-            ps.setArray(5, c.createArrayOf("int2", score));
-            ps.setArray(6, c.createArrayOf("text", grade));
-            ps.setArray(7, c.createArrayOf("text", factors));
-            ps.setArray(8, c.createArrayOf("text", event));
-            return ps.executeUpdate();
-        }
+                """, cols -> cols.scalar(LeadScorer.MODEL_NAME).text(rows, ids::get)
+                    .text(rows, i -> results.get(i).modelVersion()).doubles(rows, i -> results.get(i).probability())
+                    .ints(rows, i -> results.get(i).score()).text(rows, i -> results.get(i).grade())
+                    .json(rows, i -> results.get(i).factors()).text(rows, i -> queued.get(ids.get(i)).eventId())
+                    .scalar(LeadScorer.MODEL_NAME));
     }
 }

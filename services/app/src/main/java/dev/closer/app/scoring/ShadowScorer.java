@@ -1,6 +1,8 @@
 package dev.closer.app.scoring;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.app.config.CloserConfig;
+import dev.closer.app.db.Unnest;
 import dev.closer.app.scoring.registry.ModelRegistry;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
@@ -10,7 +12,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,8 @@ public class ShadowScorer {
     CloserConfig config;
     @Inject
     MeterRegistry meters;
+    @Inject
+    ObjectMapper json;
 
     private ThreadPoolExecutor executor;
     private Counter scored;
@@ -133,44 +136,24 @@ public class ShadowScorer {
 
     private void store(String name, String shadowVersion, String activeVersion, List<Map<String, ?>> records,
                        List<LeadScorer.Result> active, float[] p, Grader grader) throws Exception {
-        int n = records.size();
-        String[] leads = new String[n];
-        Double[] activeP = new Double[n];
-        Double[] shadowP = new Double[n];
-        Integer[] activeScore = new Integer[n];
-        Integer[] shadowScore = new Integer[n];
-        String[] activeGrade = new String[n];
-        String[] shadowGrade = new String[n];
-        for (int i = 0; i < n; i++) {
-            Object id = records.get(i).get("id");
-            leads[i] = id == null ? null : id.toString();
-            LeadScorer.Result a = active.get(i);
-            LeadScorer.Result s = grader.grade(records.get(i), p[i], shadowVersion);
-            activeP[i] = a.probability();
-            shadowP[i] = s.probability();
-            activeScore[i] = a.score();
-            shadowScore[i] = s.score();
-            activeGrade[i] = a.grade();
-            shadowGrade[i] = s.grade();
+        List<LeadScorer.Result> shadow = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            shadow.add(grader.grade(records.get(i), p[i], shadowVersion));
         }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     insert into shadow_scores (model_name, shadow_version, active_version, lead_id,
-                                                active_probability, shadow_probability, active_score, shadow_score,
-                                                active_grade, shadow_grade)
-                     select ?::text, ?::text, ?::text, * from unnest(?::text[], ?::float8[], ?::float8[], ?::int4[],
-                                                                   ?::int4[], ?::text[], ?::text[])""")) {
-            ps.setString(1, name);
-            ps.setString(2, shadowVersion);
-            ps.setString(3, activeVersion);
-            ps.setArray(4, c.createArrayOf("text", leads));
-            ps.setArray(5, c.createArrayOf("float8", activeP));
-            ps.setArray(6, c.createArrayOf("float8", shadowP));
-            ps.setArray(7, c.createArrayOf("int4", activeScore));
-            ps.setArray(8, c.createArrayOf("int4", shadowScore));
-            ps.setArray(9, c.createArrayOf("text", activeGrade));
-            ps.setArray(10, c.createArrayOf("text", shadowGrade));
-            ps.executeUpdate();
+        List<Integer> rows = java.util.stream.IntStream.range(0, records.size()).boxed().toList();
+        try (Connection c = dataSource.getConnection()) {
+            Unnest.execute(c, json, rows, """
+                    insert into shadow_scores (model_name, shadow_version, active_version, lead_id,
+                                               active_probability, shadow_probability, active_score, shadow_score,
+                                               active_grade, shadow_grade)
+                    select ?::text, ?::text, ?::text, * from unnest(?::text[], ?::float8[], ?::float8[], ?::int4[],
+                                                                  ?::int4[], ?::text[], ?::text[])""",
+                    cols -> cols.scalar(name).scalar(shadowVersion).scalar(activeVersion)
+                            .text(rows, i -> java.util.Objects.toString(records.get(i).get("id"), null))
+                            .doubles(rows, i -> active.get(i).probability())
+                            .doubles(rows, i -> shadow.get(i).probability())
+                            .ints(rows, i -> active.get(i).score()).ints(rows, i -> shadow.get(i).score())
+                            .text(rows, i -> active.get(i).grade()).text(rows, i -> shadow.get(i).grade()));
         }
     }
 }

@@ -66,6 +66,12 @@ class CrmEventConsumerIT {
         return QuarkusTransaction.requiringNew().call(() -> scores.count("leadId like ?1", prefix + "%"));
     }
 
+    private long queuedWithPrefix(String prefix) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) scores.getEntityManager()
+                .createNativeQuery("select count(*) from lead_score_queue where lead_id like ?1")
+                .setParameter(1, prefix + "%").getSingleResult()).longValue());
+    }
+
     @Test
     void shouldDeadLetterPoisonRecordsWithTheReasonAndGoOn() throws Exception {
         String garbageKey = unique("garbage");
@@ -110,6 +116,8 @@ class CrmEventConsumerIT {
         consumer.start();
         await().atMost(WAIT).until(() -> leadsWithPrefix(prefix) == total);
         awaitNoLag();
+        // Scoring follows asynchronously (debounced): each lead gets exactly one score, none twice.
+        await().atMost(WAIT).until(() -> scoresWithPrefix(prefix) >= total && queuedWithPrefix(prefix) == 0);
         assertEquals(total, scoresWithPrefix(prefix), "one score per event");
 
         // A crash before the offset commit redelivers records; replaying the whole topic is the extreme case.
@@ -118,6 +126,7 @@ class CrmEventConsumerIT {
         consumer.start();
         awaitNoLag();
         assertEquals(total, leadsWithPrefix(prefix));
+        assertEquals(0, queuedWithPrefix(prefix), "replayed events are skipped by the inbox: nothing to rescore");
         assertEquals(total, scoresWithPrefix(prefix), "replayed events are skipped by the inbox");
     }
 

@@ -117,4 +117,26 @@ class SalesWorldIngestIT {
         assertEquals("VP Sales", rows("select title from leads where id = ?1", lead).get(0));
         await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from lead_scores where lead_id = ?1", lead) == 1);
     }
+
+    @Test
+    void shouldDateAStatusFromTheUpsertThatChangedItEvenWhenLaterUpsertsShareItsBatch() {
+        String lead = unique("lead");
+        String data = "{\"id\":\"%s\",\"status\":\"%s\",\"title\":\"%s\"}";
+        post(event(unique("e"), "closer.lead.upserted", lead, "2026-02-01T10:00:00Z", data.formatted(lead, "open", "a")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("select count(*) from leads where id = ?1", lead) == 1);
+        // The decision and an update right after it arrive in one batch: the decision's time is the change.
+        post(event(unique("e"), "closer.lead.upserted", lead, "2026-02-05T12:00:00Z", data.formatted(lead, "converted", "b")),
+                event(unique("e"), "closer.lead.upserted", lead, "2026-02-05T15:00:00Z", data.formatted(lead, "converted", "c")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+                "select count(*) from leads where id = ?1 and title = 'c'", lead) == 1);
+        assertEquals(1L, count("select count(*) from leads where id = ?1 and status_changed_at = cast(?2 as timestamptz)",
+                lead, "2026-02-05T12:00:00Z"));
+        // Reopened and decided again within one batch: the stored status is the same, the change is still dated.
+        post(event(unique("e"), "closer.lead.upserted", lead, "2026-03-01T09:00:00Z", data.formatted(lead, "open", "d")),
+                event(unique("e"), "closer.lead.upserted", lead, "2026-03-02T09:00:00Z", data.formatted(lead, "converted", "e")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+                "select count(*) from leads where id = ?1 and title = 'e'", lead) == 1);
+        assertEquals(1L, count("select count(*) from leads where id = ?1 and status_changed_at = cast(?2 as timestamptz)",
+                lead, "2026-03-02T09:00:00Z"));
+    }
 }

@@ -14,6 +14,7 @@ import dev.closer.inference.tabular.TabularModel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -26,8 +27,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
@@ -70,7 +69,6 @@ public class ModelRegistry {
 
     private final Map<String, Served> served = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    private ScheduledExecutorService poller;
 
     /** A version loaded in ONNX Runtime. */
     public record Loaded(String name, String version, String sha256, TabularModel model) implements AutoCloseable {
@@ -234,7 +232,6 @@ public class ModelRegistry {
         } finally {
             lock(name).unlock();
         }
-        startPolling();
     }
 
     private void bootstrap(String name, String defaultVersion) {
@@ -260,20 +257,9 @@ public class ModelRegistry {
         LOG.infof("Activated %s: no version of %s was active", row.id(), name);
     }
 
-    private synchronized void startPolling() {
-        if (poller != null) {
-            return;
-        }
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "closer-model-registry");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = Math.max(100, config.models().pollInterval().toMillis());
-        poller.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    /** Brings every served name in line with the registry. */
+    /** Brings every served name in line with the registry (other instances may have activated a version). */
+    @Scheduled(identity = "model-registry-poll", every = "${closer.models.poll-interval:3s}",
+            delayed = "${closer.models.poll-interval:3s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         for (Served s : served.values()) {
             try {
@@ -332,14 +318,8 @@ public class ModelRegistry {
         }
     }
 
-    /** Stops polling and closes the loaded models once their last runs are over. */
+    /** Closes the loaded models once their last runs are over. */
     public void shutdown() {
-        synchronized (this) {
-            if (poller != null) {
-                poller.shutdownNow();
-                poller = null;
-            }
-        }
         for (Served s : served.values()) {
             s.active.clear();
             s.shadow.clear();
