@@ -50,7 +50,6 @@ public class LeadRecords {
         }
         Map<String, Lead> byId = new HashMap<>();
         leads.list("id in ?1", ids).forEach(l -> byId.put(l.id, l));
-        Map<String, Lead> accountOf = new HashMap<>();
         for (String id : ids) {
             Lead lead = byId.get(id);
             if (lead == null) {
@@ -63,28 +62,24 @@ public class LeadRecords {
             OffsetDateTime created = lead.crmCreatedAt != null ? lead.crmCreatedAt : lead.createdAt;
             record.put(LeadScorer.LAST_ACTIVITY_AT, created == null ? null : created.toInstant());
             records.put(id, record);
-            if (lead.accountId != null) {
-                accountOf.put(lead.accountId, lead);
-            }
         }
         try (Connection c = dataSource.getConnection()) {
-            addAccounts(c, records, accountOf);
+            addAccounts(c, records);
             addTimelines(c, records, asOf, history);
         }
         return records;
     }
 
-    private void addAccounts(Connection c, Map<String, Map<String, Object>> records, Map<String, Lead> accountOf)
-            throws SQLException {
-        if (accountOf.isEmpty()) {
-            return;
-        }
+    private void addAccounts(Connection c, Map<String, Map<String, Object>> records) throws SQLException {
         Map<String, List<Map<String, Object>>> byAccount = new HashMap<>();
         for (Map<String, Object> r : records.values()) {
             Object account = r.get("accountId");
             if (account != null) {
                 byAccount.computeIfAbsent(account.toString(), a -> new ArrayList<>()).add(r);
             }
+        }
+        if (byAccount.isEmpty()) {
+            return;
         }
         try (PreparedStatement ps = c.prepareStatement(
                 "select id, industry, employees, annual_revenue from accounts where id = any(?::text[])")) {
@@ -126,21 +121,14 @@ public class LeadRecords {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Map<String, Object> record = records.get(rs.getString(1));
-                    String type = rs.getString(2);
-                    Instant when = rs.getObject(3, OffsetDateTime.class).toInstant();
                     Map<String, Object> activity = new HashMap<>(4);
-                    activity.put("type", type);
-                    activity.put("occurredAt", when);
+                    activity.put("type", rs.getString(2));
+                    activity.put("occurredAt", rs.getObject(3, OffsetDateTime.class).toInstant());
                     String properties = rs.getString(4);
                     if (properties != null && !"{}".equals(properties)) {
                         activity.put("properties", parse(properties));
                     }
                     ((List<Map<String, Object>>) record.get("activities")).add(activity);
-                    // Emails we send are not the lead's doing: they do not hold off decay.
-                    Instant last = (Instant) record.get(LeadScorer.LAST_ACTIVITY_AT);
-                    if (!EMAIL_SENT.equals(type) && (last == null || when.isAfter(last))) {
-                        record.put(LeadScorer.LAST_ACTIVITY_AT, when);
-                    }
                 }
             }
         }

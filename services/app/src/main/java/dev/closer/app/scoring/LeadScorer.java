@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import dev.closer.inference.tabular.Times;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +61,13 @@ public class LeadScorer {
     MeterRegistry meters;
 
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+    private ScoreDecay decay;
+
+    @PostConstruct
+    void init() {
+        CloserConfig.Scoring.Decay d = config.scoring().decay();
+        decay = new ScoreDecay(d.enabled(), d.grace(), d.halfLife());
+    }
 
     void onStart(@Observes @Priority(10) StartupEvent start) throws IOException {
         String version = config.models().leadScoreVersion();
@@ -124,7 +132,7 @@ public class LeadScorer {
                 .register(meters));
     }
 
-    /** Record key of the time of the lead's last activity (or its creation); score decay counts from it. */
+    /** Record key of when the lead was created (or otherwise last active); decay counts from its activities after. */
     public static final String LAST_ACTIVITY_AT = "lastActivityAt";
 
     /**
@@ -139,24 +147,20 @@ public class LeadScorer {
             version = lease.version();
             explained = timer(version).record(() -> lease.model().explain(records, FACTORS));
         }
-        ScoreDecay decay = decay();
         List<Result> results = new ArrayList<>(explained.size());
         for (int i = 0; i < explained.size(); i++) {
             TabularModel.Explained e = explained.get(i);
             Map<String, ?> record = records.get(i);
-            Instant asOf = time(record.get("asOf"), Instant.now());
-            Instant last = time(record.get(LAST_ACTIVITY_AT), null);
-            double probability = e.probability();
+            Instant asOf = asOf(record);
+            Instant last = lastActivity(record);
             List<Map<String, Object>> factors = new ArrayList<>();
             e.positive().forEach(f -> factors.add(factor(f, "positive")));
             e.negative().forEach(f -> factors.add(factor(f, "negative")));
-            double kept = decay.multiplier(last, asOf);
-            if (kept < 1.0) {
-                double decayed = probability * kept;
+            double probability = e.probability() * decay.multiplier(last, asOf);
+            if (probability < e.probability()) {
                 long days = Duration.between(last, asOf).toDays();
                 factors.add(factor(Factor.custom("decay", "no recent activity", days,
-                        100.0 * (decayed - probability), "No activity for " + days + " days"), "negative"));
-                probability = decayed;
+                        100.0 * (probability - e.probability()), "No activity for " + days + " days"), "negative"));
             }
             results.add(toResult(probability, factors, version));
         }
@@ -166,26 +170,36 @@ public class LeadScorer {
 
     /** The score a shadow version's probability gives, decayed as {@link #score} decays the active one's. */
     Result shadowResult(Map<String, ?> record, double probability, String version) {
-        double kept = decay().multiplier(time(record.get(LAST_ACTIVITY_AT), null),
-                time(record.get("asOf"), Instant.now()));
-        return toResult(probability * kept, List.of(), version);
+        return toResult(probability * decay.multiplier(lastActivity(record), asOf(record)), List.of(), version);
     }
 
-    ScoreDecay decay() {
-        CloserConfig.Scoring.Decay d = config.scoring().decay();
-        return new ScoreDecay(d.enabled(), d.grace(), d.halfLife());
+    private static Instant asOf(Map<String, ?> record) {
+        Object value = record.get("asOf");
+        return value == null ? Instant.now() : Times.instant("asOf", value);
     }
 
-    private static Instant time(Object value, Instant otherwise) {
-        if (value == null) {
-            return otherwise;
-        } else if (value instanceof Instant i) {
-            return i;
-        } else if (value instanceof TemporalAccessor t) {
-            return Instant.from(t);
+    /**
+     * When the lead last did something: its newest activity up to the scoring time (emails we send do not count),
+     * else the record's {@link #LAST_ACTIVITY_AT} (e.g. its creation), else null (no decay).
+     */
+    static Instant lastActivity(Map<String, ?> record) {
+        Object value = record.get(LAST_ACTIVITY_AT);
+        Instant last = value == null ? null : Times.instant(LAST_ACTIVITY_AT, value);
+        if (record.get("activities") instanceof List<?> activities) {
+            Instant asOf = asOf(record);
+            for (Object a : activities) {
+                if (a instanceof Map<?, ?> activity && !LeadRecords.EMAIL_SENT.equals(activity.get("type"))
+                        && activity.get("occurredAt") != null) {
+                    Instant at = Times.instant("activities.occurredAt", activity.get("occurredAt"));
+                    if (!at.isAfter(asOf) && (last == null || at.isAfter(last))) {
+                        last = at;
+                    }
+                }
+            }
         }
-        return OffsetDateTime.parse(value.toString()).toInstant();
+        return last;
     }
+
 
     private static Map<String, Object> factor(Factor f, String direction) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -2,9 +2,6 @@ package dev.closer.inference.tabular;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -85,6 +82,11 @@ public final class TabularEncoder {
     }
 
     public Batch encode(List<? extends Map<String, ?>> records) {
+        return encode(records, spec.hasSequence() ? records.stream().map(this::events).toList() : null);
+    }
+
+    /** As {@link #encode(List)}, with each record's {@link #events} already worked out (null: no sequence). */
+    public Batch encode(List<? extends Map<String, ?>> records, List<List<Event>> events) {
         int c = spec.categorical().size();
         int k = spec.numeric().size();
         int n = records.size();
@@ -107,7 +109,7 @@ public final class TabularEncoder {
         long[] tokens = new long[n * length];
         float[] times = new float[n * length];
         for (int row = 0; row < n; row++) {
-            writeSequence(events(records.get(row)), -1, tokens, times, row);
+            writeSequence(events.get(row), -1, tokens, times, row);
         }
         return new Batch(n, c, k, categorical, numeric, length, tokens, times);
     }
@@ -122,7 +124,7 @@ public final class TabularEncoder {
         }
         FeatureSpec.Sequence sequence = spec.sequence();
         Object asOfValue = record.get(sequence.asOfField());
-        Instant asOf = asOfValue == null ? Instant.now() : instant(sequence.asOfField(), asOfValue);
+        Instant asOf = asOfValue == null ? Instant.now() : Times.instant(sequence.asOfField(), asOfValue);
         if (!(record.get(sequence.field()) instanceof List<?> activities) || activities.isEmpty()) {
             return List.of();
         }
@@ -137,7 +139,7 @@ public final class TabularEncoder {
             if (at == null) {
                 throw new IllegalArgumentException(sequence.field() + ": an activity has no occurredAt");
             }
-            Instant when = instant(sequence.field() + ".occurredAt", at);
+            Instant when = Times.instant(sequence.field() + ".occurredAt", at);
             if (!when.isAfter(asOf)) {
                 timed.add(new Timed(when, token(activity.get("type"), activity.get("properties"))));
             }
@@ -198,21 +200,6 @@ public final class TabularEncoder {
                 : spec.sequence().vocabulary().get((int) token - 2);
     }
 
-    private static Instant instant(String field, Object value) {
-        if (value instanceof Instant i) {
-            return i;
-        } else if (value instanceof TemporalAccessor t) {
-            return Instant.from(t);
-        } else if (value instanceof Number n) {
-            return Instant.ofEpochMilli(n.longValue());
-        }
-        try {
-            return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(value.toString().strip(), Instant::from);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(field + " needs an ISO-8601 time with an offset, e.g. "
-                    + "2026-05-01T09:30:00Z, got '" + value + "'", e);
-        }
-    }
 
     long categoryIndex(int feature, Object value) {
         if (value == null) {

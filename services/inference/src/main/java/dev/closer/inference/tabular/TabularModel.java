@@ -111,17 +111,18 @@ public final class TabularModel implements AutoCloseable {
             return List.of();
         }
         FeatureSpec spec = bundle.spec();
-        TabularEncoder.Batch batch = encoder.encode(records);
+        List<List<TabularEncoder.Event>> events = spec.hasSequence()
+                ? records.stream().map(encoder::events).toList() : null;
+        TabularEncoder.Batch batch = encoder.encode(records, events);
         int c = batch.categoricalWidth();
         int k = batch.numericWidth();
         int length = batch.sequenceLength();
         int features = c + k;
         // Per record, the activity kinds to leave out: most frequent first, at most MAX_SEQUENCE_FACTORS.
-        List<List<TabularEncoder.Event>> events = new ArrayList<>(batch.rows());
         List<long[]> kinds = new ArrayList<>(batch.rows());
         int[] first = new int[batch.rows() + 1];
         for (int row = 0; row < batch.rows(); row++) {
-            List<TabularEncoder.Event> own = length == 0 ? List.of() : encoder.events(records.get(row));
+            List<TabularEncoder.Event> own = length == 0 ? List.of() : events.get(row);
             List<TabularEncoder.Event> shown = own.subList(Math.max(0, own.size() - length), own.size());
             Map<Long, Integer> counts = new HashMap<>();
             shown.forEach(e -> counts.merge(e.token(), 1, Integer::sum));
@@ -129,7 +130,6 @@ public final class TabularModel implements AutoCloseable {
                     .sorted(Map.Entry.<Long, Integer>comparingByValue().reversed()
                             .thenComparing(Map.Entry.comparingByKey()))
                     .limit(MAX_SEQUENCE_FACTORS).mapToLong(Map.Entry::getKey).toArray();
-            events.add(own);
             kinds.add(chosen);
             first[row + 1] = first[row] + 1 + features + chosen.length;
         }

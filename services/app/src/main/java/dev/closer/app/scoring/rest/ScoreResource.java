@@ -6,6 +6,7 @@ import dev.closer.app.lead.Lead;
 import dev.closer.app.lead.rest.LeadView;
 import dev.closer.app.problem.Problem;
 import dev.closer.app.scoring.LeadScorer;
+import dev.closer.inference.tabular.Times;
 import dev.closer.ingest.data.LeadData;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -18,9 +19,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -112,11 +111,6 @@ public class ScoreResource {
         }
         record.put("activities", activities == null ? List.of() : activities);
         record.put("asOf", now.toInstant());
-        if (activities != null) {
-            ((List<?>) activities).stream().map(x -> ((Map<?, ?>) x).get("occurredAt").toString())
-                    .map(t -> OffsetDateTime.parse(t).toInstant()).filter(t -> !t.isAfter(now.toInstant()))
-                    .max(Comparator.naturalOrder()).ifPresent(t -> record.put(LeadScorer.LAST_ACTIVITY_AT, t));
-        }
         LeadScorer.Result r;
         try {
             r = scorer.score(List.of(record)).get(0);
@@ -128,13 +122,13 @@ public class ScoreResource {
     }
 
     private static boolean validTime(Object value) {
-        if (!(value instanceof String s)) {
+        if (!(value instanceof String)) {
             return false;
         }
         try {
-            OffsetDateTime.parse(s);
+            Times.instant(ACTIVITIES, value);
             return true;
-        } catch (DateTimeParseException e) {
+        } catch (IllegalArgumentException e) {
             return false;
         }
     }
