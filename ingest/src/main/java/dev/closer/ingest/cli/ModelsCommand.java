@@ -195,11 +195,7 @@ public final class ModelsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            JsonNode v = cli.send("POST", cli.versionPath(version) + "/activate", null, null);
-            if (v != null && !cli.json) {
-                cli.out.printf("%s/%s is active%n", v.path("name").asText(), v.path("version").asText());
-            }
-            return v == null ? 1 : 0;
+            return cli.change("POST", cli.versionPath(version) + "/activate", "%s/%s is active");
         }
     }
 
@@ -210,12 +206,8 @@ public final class ModelsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            JsonNode v = cli.send("POST", "/api/v1/models/" + enc(cli.model) + "/rollback", null, null);
-            if (v != null && !cli.json) {
-                cli.out.printf("Rolled back: %s/%s is active again%n", v.path("name").asText(),
-                        v.path("version").asText());
-            }
-            return v == null ? 1 : 0;
+            return cli.change("POST", "/api/v1/models/" + enc(cli.model) + "/rollback",
+                    "Rolled back: %s/%s is active again");
         }
     }
 
@@ -237,13 +229,9 @@ public final class ModelsCommand implements Callable<Integer> {
                 cli.err.println("closer-models: shadow needs a VERSION, or --stop");
                 return 2;
             }
-            JsonNode v = stop ? cli.send("DELETE", "/api/v1/models/" + enc(cli.model) + "/shadow", null, null)
-                    : cli.send("POST", cli.versionPath(version) + "/shadow", null, null);
-            if (v != null && !cli.json) {
-                cli.out.printf(stop ? "Stopped shadowing %s/%s%n" : "%s/%s shadows the active version%n",
-                        v.path("name").asText(), v.path("version").asText());
-            }
-            return v == null ? 1 : 0;
+            return stop
+                    ? cli.change("DELETE", "/api/v1/models/" + enc(cli.model) + "/shadow", "Stopped shadowing %s/%s")
+                    : cli.change("POST", cli.versionPath(version) + "/shadow", "%s/%s shadows the active version");
         }
     }
 
@@ -318,6 +306,15 @@ public final class ModelsCommand implements Callable<Integer> {
     }
 
     // --------------------------------------------------------------------------------------------- helpers
+
+    /** Sends a change and prints {@code done} with the version's name and version; exit status 1 on refusal. */
+    int change(String method, String path, String done) throws IOException, InterruptedException {
+        JsonNode v = send(method, path, null, null);
+        if (v != null && !json) {
+            out.printf(done + "%n", v.path("name").asText(), v.path("version").asText());
+        }
+        return v == null ? 1 : 0;
+    }
 
     int validate(String name, String version) throws IOException, InterruptedException {
         JsonNode v = send("POST", "/api/v1/models/" + enc(name) + "/versions/" + enc(version) + "/validate", null,

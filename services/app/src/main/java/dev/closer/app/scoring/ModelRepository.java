@@ -22,6 +22,7 @@ public class ModelRepository implements PanacheRepository<Model> {
     }
 
     public List<Model> all() {
-        return listAll(Sort.by("name").and("createdAt", Sort.Direction.Descending).and("id", Sort.Direction.Descending));
+        return listAll(Sort.by("name").and("createdAt", Sort.Direction.Descending)
+                .and("id", Sort.Direction.Descending));
     }
 }
