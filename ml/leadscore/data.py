@@ -50,6 +50,24 @@ DROPPED_COLUMNS = [
 ]
 
 
+MIN_PER_CLASS = 50   # refuse to train with fewer converted or unconverted rows than this
+
+
+class InsufficientDataError(ValueError):
+    pass
+
+
+def check_class_counts(y, minimum=MIN_PER_CLASS):
+    """(converted, unconverted) counts; raises InsufficientDataError below `minimum` of either class."""
+    pos = int(sum(int(v) for v in y))
+    neg = len(y) - pos
+    if pos < minimum or neg < minimum:
+        raise InsufficientDataError(
+            f"refusing to train: need at least {minimum} converted and {minimum} unconverted leads, "
+            f"got {pos} converted and {neg} unconverted")
+    return pos, neg
+
+
 def resolve_datasets_dir(flag=None):
     """Datasets directory from flag, else $CLOSER_DATASETS, else the default; relative -> repo root."""
     value = flag or os.environ.get(DATASETS_ENV) or DEFAULT_DATASETS

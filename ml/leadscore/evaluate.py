@@ -106,3 +106,147 @@ def format_table(results):
             cells.append(f"{r['mean']:.4f} [{r['ci95'][0]:.4f}, {r['ci95'][1]:.4f}]".ljust(26))
         rows.append(f"| {m:<16} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
+
+
+# ============================================================================= dataset specs: deep + baselines
+NEVER_HOURS = 24.0 * 365   # "hours since the last X" when X never happened (before the log1p)
+
+
+def sequence_aggregates(seq, records):
+    """Bag-of-tokens and recency features of each record's WHOLE timeline up to asOf (not cut to max_length), for
+    the baselines: per vocabulary token (a "type:detail" token also counts for its bare type when that is in the
+    vocabulary) log1p(count), log1p(count in the last 7 days) and log1p(hours since its last occurrence); plus
+    log1p of the number of events, of events in the last 24 h, of hours since the newest and since the oldest
+    event. float64 [N, 3 V + 4]."""
+    vocab = seq["vocabulary"]
+    index = {tok: i for i, tok in enumerate(vocab)}
+    v = len(vocab)
+    out = np.zeros((len(records), 3 * v + 4), dtype=np.float64)
+    for row, record in enumerate(records):
+        events = features.timeline(record, seq["field"], seq["as_of_field"])
+        count, week, last = np.zeros(v), np.zeros(v), np.full(v, NEVER_HOURS)
+        for activity, hours in events:
+            t, td = features.activity_candidates(activity, seq.get("detail", {}))
+            hits = {index[k] for k in (td, t) if k is not None and k in index}
+            for i in hits:
+                count[i] += 1
+                week[i] += hours <= 24 * 7
+                last[i] = min(last[i], hours)
+        hours = np.array([h for _, h in events]) if events else np.array([NEVER_HOURS])
+        out[row] = np.concatenate([np.log1p(count), np.log1p(week), np.log1p(last),
+                                   np.log1p([len(events), float((hours <= 24).sum()) if events else 0.0,
+                                             hours.min(), hours.max()])])
+    return out
+
+
+def aggregate_names(seq):
+    v = seq["vocabulary"]
+    return ([f"count:{t}" for t in v] + [f"count_7d:{t}" for t in v] + [f"hours_since:{t}" for t in v]
+            + ["events", "events_24h", "hours_since_newest", "hours_since_oldest"])
+
+
+class Baselines:
+    """Logistic regression and gradient boosting on the same encoded features as the deep model: one-hot (LR) or
+    native categorical (GBM) codes of the categorical indices, the normalised numerics, and, when the data have
+    timelines, sequence_aggregates (standardised for LR).
+
+    GBM settings are the ones ml/tests/test_simulator_signal.py already used (150 iterations, learning rate 0.05,
+    15 leaves, >= 20 rows per leaf), fixed before any lead-score result was seen."""
+
+    def __init__(self, spec, records, cat, num, y, seed):
+        from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.preprocessing import StandardScaler
+        from threadpoolctl import threadpool_limits
+        import time
+        self.spec, self.seed = spec, seed
+        t0 = time.time()
+        agg = self._agg(records)
+        t_agg = time.time() - t0
+        self.onehot = OneHotEncoder(handle_unknown="ignore").fit(cat)
+        self.scaler = StandardScaler().fit(agg) if agg.shape[1] else None
+        self.lr = LogisticRegression(max_iter=5000, random_state=seed).fit(self._lr_x(cat, num, agg), y)
+        t1 = time.time()
+        n_cat = cat.shape[1]
+        native = [n <= 255 for n in features.cardinalities(spec)]   # HGB's native categorical limit
+        self.gbm = HistGradientBoostingClassifier(
+            categorical_features=np.array(native + [False] * (num.shape[1] + agg.shape[1]), dtype=bool)
+            if n_cat else None, max_iter=150, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=20,
+            random_state=seed)
+        with threadpool_limits(limits=1):   # OpenMP on a busy 2-core machine can stall for minutes
+            self.gbm.fit(self._gbm_x(cat, num, agg), y)
+        self._limits = threadpool_limits
+        self.seconds = {"logistic_regression": t1 - t0, "gradient_boosting": time.time() - t1 + t_agg}
+
+    def _agg(self, records):
+        if "sequence" not in self.spec:
+            return np.zeros((len(records), 0))
+        return sequence_aggregates(self.spec["sequence"], records)
+
+    def _lr_x(self, cat, num, agg):
+        parts = [self.onehot.transform(cat).toarray(), num.astype(np.float64)]
+        if agg.shape[1]:
+            parts.append(self.scaler.transform(agg))
+        return np.hstack(parts)
+
+    @staticmethod
+    def _gbm_x(cat, num, agg):
+        return np.hstack([cat.astype(np.float64), num.astype(np.float64), agg])
+
+    def predict(self, records, cat, num):
+        agg = self._agg(records)
+        with self._limits(limits=1):
+            return {"logistic_regression": self.lr.predict_proba(self._lr_x(cat, num, agg))[:, 1],
+                    "gradient_boosting": self.gbm.predict_proba(self._gbm_x(cat, num, agg))[:, 1]}
+
+
+DEEP_KEYS = ["emb_dim", "hidden", "dropout", "num_bins", "seq_emb", "seq_hidden", "seq_pool", "unknown_dropout", "seq_unknown_dropout",
+             "epochs", "batch_size", "lr", "weight_decay", "seed", "ensemble", "calibration_fraction", "crossfit"]
+
+
+def deep_kwargs(cfg):
+    return {k: cfg[k] for k in DEEP_KEYS}
+
+
+def fit_deep(spec, inputs, y, cfg, with_sequence=True):
+    """Calibrated deep model on encoded inputs; with_sequence=False drops the timeline (deep_no_sequence)."""
+    seq = spec.get("sequence") if with_sequence else None
+    return model.fit_calibrated(inputs if seq else inputs[:2], y, features.cardinalities(spec),
+                                seq_vocab=len(seq["vocabulary"]) if seq else None, **deep_kwargs(cfg))
+
+
+def cross_validate_dataset(ds, cfg, log=print):
+    """Stratified k-fold CV on a dataset_spec.Dataset of: deep (with the sequence encoder when the data have
+    timelines), deep_no_sequence (then), logistic_regression and gradient_boosting, all on the same folds with
+    the feature spec refitted on each training part.
+
+    Returns (results {model: summary}, oof {model: probabilities in row order}, per-fold seconds {model: [...]})."""
+    import time
+    records, y = ds.records, np.asarray(ds.y)
+    kwargs = ds.spec.feature_spec_kwargs()
+    has_seq = kwargs["sequence"] is not None
+    names = ["deep"] + (["deep_no_sequence"] if has_seq else []) + ["logistic_regression", "gradient_boosting"]
+    folds = StratifiedKFold(n_splits=cfg["folds"], shuffle=True, random_state=cfg["seed"])
+    per_fold = {n: [] for n in names}
+    oof = {n: np.zeros(len(y)) for n in names}
+    seconds = {n: [] for n in names}
+    for k, (tr, te) in enumerate(folds.split(np.zeros(len(y)), y)):
+        rec_tr, rec_te = [records[i] for i in tr], [records[i] for i in te]
+        spec = features.build_spec(rec_tr, cfg["min_count"], **kwargs)
+        in_tr, in_te = features.encode_inputs(spec, rec_tr), features.encode_inputs(spec, rec_te)
+        preds = {}
+        for name, with_seq in (("deep", True), ("deep_no_sequence", False)):
+            if name in names:
+                t0 = time.time()
+                m, _ = fit_deep(spec, in_tr, y[tr], cfg, with_seq)
+                preds[name] = model.probabilities(m, in_te if with_seq else in_te[:2])
+                seconds[name].append(time.time() - t0)
+        base = Baselines(spec, rec_tr, in_tr[0], in_tr[1], y[tr], cfg["seed"])
+        preds.update(base.predict(rec_te, in_te[0], in_te[1]))
+        for name in ("logistic_regression", "gradient_boosting"):
+            seconds[name].append(base.seconds[name])
+        for name in names:
+            per_fold[name].append(score(y[te], preds[name]))
+            oof[name][te] = preds[name]
+        log(f"fold {k + 1}/{cfg['folds']}: roc_auc " + ", ".join(f"{n} {per_fold[n][-1]['roc_auc']:.4f}"
+                                                                for n in names))
+    return {n: summarise(v) for n, v in per_fold.items()}, oof, seconds

@@ -1,6 +1,10 @@
-"""Train the v0 lead-score model on X Education leads, cross-validate it and export it for serving.
+"""Train lead-score models: the deep model on any dataset spec, or (without --spec) reproduce v0.
 
 From the repository root:
+    /usr/bin/python3 ml/leadscore/train.py --spec ml/specs/leads-x-education.yaml [--report DIR] [--out DIR]
+    /usr/bin/python3 ml/leadscore/train.py --spec ml/specs/platform.yaml --export /work/exports/sales-world \
+        --report ml/reports/sales-world --out ml/models/lead-score/v1
+With --spec, see leadscore/pipeline.py (`--help` lists every setting). Without it, the v0 recipe below:
     /usr/bin/python3 ml/leadscore/train.py --out ml/models/lead-score/v0
 
 Every default below can be overridden by a flag of the same name, e.g. `--epochs 10 --folds 2`.
@@ -28,7 +32,7 @@ from leadscore import data, evaluate, features, model, onnx_numpy  # noqa: E402
 # ----------------------------------------------------------------------------- defaults
 DATASETS = None                  # None -> $CLOSER_DATASETS -> ../shared/datasets
 OUT = str(data.REPO_ROOT / "ml" / "models" / "lead-score" / "v0")
-MIN_PER_CLASS = 50               # refuse to train with fewer converted or unconverted rows than this
+MIN_PER_CLASS = data.MIN_PER_CLASS  # refuse to train with fewer converted or unconverted rows than this (50)
 FOLDS = 5
 SEED = 1337
 MIN_COUNT = features.MIN_COUNT   # vocabulary: keep levels seen at least this often
@@ -45,18 +49,11 @@ PARITY_REAL_ROWS = 150           # real rows in parity.jsonl (plus perturbed cop
 THREADS = 1                      # torch intra-op threads; 1 keeps runs bit-for-bit repeatable
 
 
-class InsufficientDataError(ValueError):
-    pass
+InsufficientDataError = data.InsufficientDataError
 
 
 def check_class_counts(y, minimum=MIN_PER_CLASS):
-    pos = int(np.sum(y))
-    neg = len(y) - pos
-    if pos < minimum or neg < minimum:
-        raise InsufficientDataError(
-            f"refusing to train: need at least {minimum} converted and {minimum} unconverted leads, "
-            f"got {pos} converted and {neg} unconverted")
-    return pos, neg
+    return data.check_class_counts(y, minimum)
 
 
 # ----------------------------------------------------------------------------- parity
@@ -251,6 +248,10 @@ def config(argv=None):
 
 
 def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if any(a == "--spec" or a.startswith("--spec=") for a in argv):
+        from leadscore import pipeline   # the deep model on a dataset spec (see pipeline.py)
+        return pipeline.main(argv)
     cfg = config(argv)
     csv_path = data.leads_csv_path(data.resolve_datasets_dir(cfg["datasets"]))
     try:

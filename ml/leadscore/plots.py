@@ -1,0 +1,92 @@
+"""Report plots from pooled out-of-fold predictions: roc.png, calibration.png, lift.png (matplotlib, Agg)."""
+import math
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from sklearn.metrics import roc_auc_score, roc_curve  # noqa: E402
+
+STYLE = {"deep": ("C0", "-"), "deep_no_sequence": ("C1", "--"), "logistic_regression": ("C2", "-."),
+         "gradient_boosting": ("C3", ":")}
+
+
+def _style(name, i):
+    return STYLE.get(name, (f"C{i + 4}", "-"))
+
+
+def _title(ax, text, synthetic):
+    ax.set_title(text + ("\nSYNTHETIC data" if synthetic else ""), fontsize=10)
+
+
+def roc(path, y, oof, dataset, synthetic=False):
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    for i, (name, p) in enumerate(oof.items()):
+        fpr, tpr, _ = roc_curve(y, p)
+        color, ls = _style(name, i)
+        ax.plot(fpr, tpr, color=color, ls=ls, label=f"{name} (AUC {roc_auc_score(y, p):.3f})")
+    ax.plot([0, 1], [0, 1], color="grey", lw=0.8, label="chance")
+    ax.set_xlabel("false positive rate")
+    ax.set_ylabel("true positive rate")
+    _title(ax, f"ROC, pooled out-of-fold predictions: {dataset}", synthetic)
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def calibration(path, y, oof, dataset, synthetic=False, bins=10):
+    """Reliability diagram: mean predicted vs observed rate in equal-width bins (bins with >= 5 rows)."""
+    y = np.asarray(y, dtype=np.float64)
+    fig, ax = plt.subplots(figsize=(5.5, 5))
+    ax.plot([0, 1], [0, 1], color="grey", lw=0.8, label="perfect calibration")
+    for i, (name, p) in enumerate(oof.items()):
+        which = np.minimum((np.asarray(p) * bins).astype(int), bins - 1)
+        xs, ys = [], []
+        for b in range(bins):
+            mask = which == b
+            if mask.sum() >= 5:
+                xs.append(float(np.mean(np.asarray(p)[mask])))
+                ys.append(float(y[mask].mean()))
+        color, ls = _style(name, i)
+        ax.plot(xs, ys, color=color, ls=ls, marker="o", ms=3, label=name)
+    ax.set_xlabel("mean predicted probability")
+    ax.set_ylabel("observed conversion rate")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    _title(ax, f"Calibration (10 bins), out-of-fold: {dataset}", synthetic)
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def lift(path, y, oof, dataset, synthetic=False, deciles=10):
+    """Lift per score decile (conversion rate in the decile / overall), best-scored decile first."""
+    y = np.asarray(y, dtype=np.float64)
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    width = 0.8 / max(1, len(oof))
+    for i, (name, p) in enumerate(oof.items()):
+        order = np.argsort(-np.asarray(p), kind="stable")
+        size = math.ceil(len(y) / deciles)
+        lifts = [y[order[d * size:(d + 1) * size]].mean() / y.mean() for d in range(deciles)]
+        color, _ = _style(name, i)
+        ax.bar(np.arange(1, deciles + 1) + (i - (len(oof) - 1) / 2) * width, lifts, width=width, color=color,
+               label=name)
+    ax.axhline(1.0, color="grey", lw=0.8)
+    ax.set_xticks(range(1, deciles + 1))
+    ax.set_xlabel("score decile (1 = highest scores)")
+    ax.set_ylabel("lift (decile conversion rate / overall)")
+    _title(ax, f"Lift by decile, out-of-fold: {dataset}", synthetic)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_all(folder, y, oof, dataset, synthetic=False):
+    roc(folder / "roc.png", y, oof, dataset, synthetic)
+    calibration(folder / "calibration.png", y, oof, dataset, synthetic)
+    lift(folder / "lift.png", y, oof, dataset, synthetic)
+    return ["roc.png", "calibration.png", "lift.png"]
