@@ -1,4 +1,4 @@
-"""Metrics and stratified k-fold cross-validation for the deep model and the LR baseline.
+"""Metrics and stratified k-fold cross-validation of the deep model and its baselines on a dataset spec.
 
 Per fold, the feature spec (vocabularies, medians, mean/std) is fitted on the training part
 only, so no statistic of the held-out fold leaks into its score. Each metric is reported as
@@ -60,37 +60,6 @@ def summarise(per_fold):
             half = float("nan")
         out[m] = {"mean": mean, "ci95": [mean - half, mean + half], "folds": [float(x) for x in v]}
     return out
-
-
-def fit_logistic(cat, num, y, seed=1337):
-    """Baseline: logistic regression on one-hot(cat indices) + the same normalised numerics."""
-    onehot = OneHotEncoder(handle_unknown="ignore").fit(cat)
-    x = np.hstack([onehot.transform(cat).toarray(), num.astype(np.float64)])
-    lr = LogisticRegression(max_iter=2000, random_state=seed).fit(x, y)
-    return lambda c, n: lr.predict_proba(np.hstack([onehot.transform(c).toarray(), n.astype(np.float64)]))[:, 1]
-
-
-def cross_validate(leads, y, cfg, log=print):
-    """Stratified k-fold CV of both models; returns {"deep": summary, "logistic_regression": summary}."""
-    y = np.asarray(y)
-    folds = StratifiedKFold(n_splits=cfg["folds"], shuffle=True, random_state=cfg["seed"])
-    per_fold = {"deep": [], "logistic_regression": []}
-    for k, (tr, te) in enumerate(folds.split(np.zeros(len(y)), y)):
-        spec = features.build_spec([leads[i] for i in tr], cfg["min_count"])
-        cat_tr, num_tr = features.encode(spec, [leads[i] for i in tr])
-        cat_te, num_te = features.encode(spec, [leads[i] for i in te])
-        net = model.train_net(cat_tr, num_tr, y[tr], features.cardinalities(spec), **train_kwargs(cfg))
-        per_fold["deep"].append(score(y[te], model.predict(net, cat_te, num_te)))
-        lr = fit_logistic(cat_tr, num_tr, y[tr], cfg["seed"])
-        per_fold["logistic_regression"].append(score(y[te], lr(cat_te, num_te)))
-        log(f"fold {k + 1}/{cfg['folds']}: deep roc_auc {per_fold['deep'][-1]['roc_auc']:.4f}, "
-            f"lr roc_auc {per_fold['logistic_regression'][-1]['roc_auc']:.4f}")
-    return {name: summarise(v) for name, v in per_fold.items()}
-
-
-def train_kwargs(cfg):
-    keys = ["emb_dim", "hidden", "dropout", "unknown_dropout", "epochs", "batch_size", "lr", "weight_decay", "seed"]
-    return {k: cfg[k] for k in keys}
 
 
 def format_table(results):

@@ -1,10 +1,10 @@
 """Lead-score feature contract: which lead fields the model reads and how they become tensors.
 
 This module is the single source of truth for encoding. Training, the parity file and the
-tests all go through `encode`; the Java serving side implements the same rules from the
-`features.json` this module writes (see `spec_to_json`).
+tests all go through `encode_inputs`; the Java serving side implements the same rules from the
+`features.json` that `build_spec` fits (which fields: the dataset spec, see dataset_spec.py).
 
-Rules (v0):
+Rules:
   categorical  null/missing -> 0. Otherwise s = str(value).strip().lower(); "" -> 0;
                s at position i of the vocabulary -> i + 1; anything else -> 0
                (index 0 is one shared unknown/missing bucket).
@@ -12,7 +12,7 @@ Rules (v0):
                true/false -> 1.0/0.0; if transform == "log1p": x = log1p(max(x, 0));
                z = (x - mean) / std. float64 throughout, float32 at the end.
 The encoder does NOT treat "select" as missing: that quirk of the X Education export is
-handled by the dataset loaders (data.py, datasets.py) only.
+handled by the dataset loader (a spec's `missing` markers, dataset_spec.py) only.
 
 Sequence (models trained on activity timelines; features.json has a `sequence` section):
   record["activities"] is a list of {"type", "occurredAt" (ISO-8601, Z or offset), "properties"?},
@@ -22,9 +22,6 @@ Sequence (models trained on activity timelines; features.json has a `sequence` s
   that; elif t in the vocabulary -> t; else unknown. Index 0 padding, 1 unknown, vocabulary[i] -> i+2.
   Left padding: the n real events fill the LAST n slots, oldest first; padding is token 0, time 0.0.
   Time: hours = (asOf - occurredAt) in microseconds / 1e6 / 3600; (log1p(hours) - mean) / std, float32.
-
-Quick check:
-    /usr/bin/python3 -c "import sys; sys.path.insert(0, 'ml'); from leadscore import features; print(features.FIELDS)"
 """
 import math
 from collections import Counter
@@ -33,26 +30,6 @@ from datetime import datetime, timezone
 import numpy as np
 
 # ----------------------------------------------------------------------------- contract
-# Closer lead fields (camelCase, as in the data of a `closer.lead.upserted` CloudEvent).
-CATEGORICAL = ["source", "origin", "occupation", "country"]
-NUMERIC = [  # (name, transform)
-    ("websiteVisits", "log1p"),
-    ("websiteSeconds", "log1p"),
-    ("pageViewsPerVisit", "log1p"),
-    ("doNotEmail", "identity"),
-]
-FIELDS = CATEGORICAL + [name for name, _ in NUMERIC]
-# Short human phrases, used later to word score factors for sales reps.
-LABELS = {
-    "source": "lead source",
-    "origin": "lead origin",
-    "occupation": "current occupation",
-    "country": "country",
-    "websiteVisits": "website visits",
-    "websiteSeconds": "time on website",
-    "pageViewsPerVisit": "pages viewed per visit",
-    "doNotEmail": "email opt-out",
-}
 INPUT_CAT, INPUT_NUM, OUTPUT = "cat", "num", "probability"
 MIN_COUNT = 10  # keep a categorical level only if seen at least this often in training data
 
@@ -125,18 +102,18 @@ def build_vocabulary(values, min_count=MIN_COUNT):
     return [s for s, _ in kept]
 
 
-def build_spec(leads, min_count=MIN_COUNT, trained_on="leads-x-education", version="v0", *, categorical=None,
-               numeric=None, labels=None, sequence=None, name="lead-score"):
+def build_spec(leads, min_count=MIN_COUNT, trained_on="unknown", version="dev", *, categorical, numeric,
+               labels=None, sequence=None, name="lead-score"):
     """Fit vocabularies and numeric statistics on training records (a list of dicts).
 
-    categorical: feature names (default: v0's CATEGORICAL); numeric: (name, transform) pairs (default:
-    v0's NUMERIC); labels: {feature: phrase} (default: v0's LABELS, else the name). sequence: None
-    (tabular only) or {"max_length", "detail", "min_count"}: adds the `sequence` section, fitted on
-    the records' activity timelines (see build_sequence_spec).
+    categorical: feature names; numeric: (name, transform) pairs; labels: {feature: phrase for sales reps}
+    (a feature without one is labelled by its name) - all three as a dataset spec gives them
+    (DatasetSpec.feature_spec_kwargs). sequence: None (tabular only) or {"max_length", "detail", "min_count"}:
+    adds the `sequence` section, fitted on the records' activity timelines (see build_sequence_spec).
     """
-    categorical = CATEGORICAL if categorical is None else list(categorical)
-    numeric = NUMERIC if numeric is None else [tuple(n) for n in numeric]
-    labels = LABELS if labels is None else labels
+    categorical = list(categorical)
+    numeric = [tuple(n) for n in numeric]
+    labels = labels or {}
     cat_specs = [{"name": c, "vocabulary": build_vocabulary([lead.get(c) for lead in leads], min_count)}
                  for c in categorical]
     num_specs = []

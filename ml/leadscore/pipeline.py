@@ -24,7 +24,7 @@ import numpy as np
 import onnx
 import torch
 
-from leadscore import data, dataset_spec, evaluate, features, model, onnx_numpy, plots
+from leadscore import data, dataset_spec, evaluate, features, model, onnx_numpy, plots, reference
 
 DEFAULTS = {
     "folds": 5,
@@ -50,7 +50,7 @@ DEFAULTS = {
     "opset": 17,
     "threads": 1,                          # torch intra-op threads; 1 keeps runs bit-for-bit repeatable
     "parity_real_rows": 150,
-    "version": "v1",
+    "version": None,                       # None: the --out folder's name (e.g. v1), else "dev"
 }
 TYPES = {"hidden": "ints", "seq_pool": "bool"}
 MODEL_NAME = "lead-score"
@@ -98,6 +98,8 @@ def config(argv, spec):
         if args[name] is not None:
             cfg[name] = _parse(name, args[name])
     cfg.update({k: args[k] for k in ("spec", "datasets", "export", "report", "out")})
+    if cfg["version"] is None:
+        cfg["version"] = Path(cfg["out"]).name if cfg["out"] else "dev"
     return cfg
 
 
@@ -485,12 +487,14 @@ def run(ds, cfg, log=print):
         max_diff = float(np.max(np.abs(graph.reshape(-1) - probs)))
         if not max_diff <= 1e-5:
             raise RuntimeError(f"exported ONNX graph disagrees with torch: max |diff| {max_diff:g}")
+        reference.write(out, reference.build(fspec, ds.records, model.probabilities(exported, inputs),
+                                             trained_on=spec_obj.name, synthetic=spec_obj.synthetic))
         metrics["final_model"] = info
         metrics["export"] = {"dir": dataset_spec._display_path(out), "version": cfg["version"],
                              "onnx_bytes": (out / "model.onnx").stat().st_size, "parity_lines": len(p_inputs),
                              "max_abs_diff": max_diff}
         metrics["timing"]["final_fit_and_export_seconds"] = round(time.time() - t1, 1)
-        log(f"exported {out}: model.onnx, features.json, parity.jsonl ({len(p_inputs)} lines, onnx-vs-torch max "
+        log(f"exported {out}: model.onnx, features.json, reference.json, parity.jsonl ({len(p_inputs)} lines, onnx-vs-torch max "
             f"|diff| {max_diff:.2e})")
     metrics["timing"]["total_seconds"] = round(time.time() - t0, 1)
     plots.write_all(report, ds.y, oof, spec_obj.name, spec_obj.synthetic)

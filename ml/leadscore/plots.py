@@ -16,8 +16,15 @@ def _style(name, i):
     return STYLE.get(name, (f"C{i + 4}", "-"))
 
 
-def _title(ax, text, synthetic):
-    ax.set_title(text + ("\nSYNTHETIC data" if synthetic else ""), fontsize=10)
+def _finish(fig, ax, path, xlabel, ylabel, title, synthetic, legend_loc="best"):
+    """Axis labels, title (flagged when the data are SYNTHETIC), legend; save to path and close."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title + ("\nSYNTHETIC data" if synthetic else ""), fontsize=10)
+    ax.legend(loc=legend_loc, fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def roc(path, y, oof, dataset, synthetic=False):
@@ -27,13 +34,8 @@ def roc(path, y, oof, dataset, synthetic=False):
         color, ls = _style(name, i)
         ax.plot(fpr, tpr, color=color, ls=ls, label=f"{name} (AUC {roc_auc_score(y, p):.3f})")
     ax.plot([0, 1], [0, 1], color="grey", lw=0.8, label="chance")
-    ax.set_xlabel("false positive rate")
-    ax.set_ylabel("true positive rate")
-    _title(ax, f"ROC, pooled out-of-fold predictions: {dataset}", synthetic)
-    ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _finish(fig, ax, path, "false positive rate", "true positive rate",
+            f"ROC, pooled out-of-fold predictions: {dataset}", synthetic, "lower right")
 
 
 def calibration(path, y, oof, dataset, synthetic=False, bins=10):
@@ -51,15 +53,10 @@ def calibration(path, y, oof, dataset, synthetic=False, bins=10):
                 ys.append(float(y[mask].mean()))
         color, ls = _style(name, i)
         ax.plot(xs, ys, color=color, ls=ls, marker="o", ms=3, label=name)
-    ax.set_xlabel("mean predicted probability")
-    ax.set_ylabel("observed conversion rate")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    _title(ax, f"Calibration (10 bins), out-of-fold: {dataset}", synthetic)
-    ax.legend(loc="upper left", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _finish(fig, ax, path, "mean predicted probability", "observed conversion rate",
+            f"Calibration ({bins} bins), out-of-fold: {dataset}", synthetic, "upper left")
 
 
 def lift(path, y, oof, dataset, synthetic=False, deciles=10):
@@ -76,13 +73,8 @@ def lift(path, y, oof, dataset, synthetic=False, deciles=10):
                label=name)
     ax.axhline(1.0, color="grey", lw=0.8)
     ax.set_xticks(range(1, deciles + 1))
-    ax.set_xlabel("score decile (1 = highest scores)")
-    ax.set_ylabel("lift (decile conversion rate / overall)")
-    _title(ax, f"Lift by decile, out-of-fold: {dataset}", synthetic)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _finish(fig, ax, path, "score decile (1 = highest scores)", "lift (decile conversion rate / overall)",
+            f"Lift by decile, out-of-fold: {dataset}", synthetic)
 
 
 def write_all(folder, y, oof, dataset, synthetic=False):

@@ -1,7 +1,5 @@
-"""SYNTHETIC test data: made up here, never the real dataset (only test_real_dataset.py reads that)."""
+"""SYNTHETIC test data: made up here, never the real dataset (only test_leadscore_real_spec.py reads that)."""
 import numpy as np
-
-from leadscore import data
 
 SYNTH_LEVELS = {
     "source": ["Google", "Direct Traffic", "Olark Chat", "Reference", "Rare Source"],
@@ -34,22 +32,3 @@ def synthetic_leads(n=600, seed=0):
 def _probs(k):
     w = np.arange(k, 0, -1, dtype=float)
     return w / w.sum()
-
-
-def write_synthetic_csv(path, leads, y):
-    """SYNTHETIC file shaped like X Education's Leads.csv: trailing comma, 'Select', Yes/No, leakage columns."""
-    header = ["Prospect ID", "Lead Origin", "Lead Source", "Do Not Email", "Converted", "TotalVisits",
-              "Total Time Spent on Website", "Page Views Per Visit", "Last Activity", "Country",
-              "What is your current occupation", "Tags", "Lead Quality", "Asymmetrique Activity Score"]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="") as f:
-        f.write(",".join(header) + ",\r\n")
-        for i, (lead, label) in enumerate(zip(leads, y)):
-            def cell(v):
-                return "" if v is None else str(v)
-            row = [f"id-{i}", cell(lead["origin"]), cell(lead["source"]), "Yes" if lead["doNotEmail"] else "No",
-                   str(label), cell(lead["websiteVisits"]), cell(lead["websiteSeconds"]),
-                   cell(lead["pageViewsPerVisit"]), "Email Opened", cell(lead["country"]) or "Select",
-                   cell(lead["occupation"]), "Closed by Horizzon" if label else "Lost", "High", "15"]
-            f.write(",".join(row) + ",\r\n")
-    return path

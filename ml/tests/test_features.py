@@ -9,6 +9,9 @@ from leadscore import features
 VOCAB = ["google", "direct traffic", "olark chat"]
 LOG_SPEC = {"name": "websiteVisits", "transform": "log1p", "impute": 3.0, "mean": 1.0, "std": 0.5}
 BOOL_SPEC = {"name": "doNotEmail", "transform": "identity", "impute": 0.0, "mean": 0.2, "std": 0.4}
+FIELDS = {"categorical": ["source", "origin", "occupation", "country"],
+          "numeric": [("websiteVisits", "log1p"), ("websiteSeconds", "log1p"), ("pageViewsPerVisit", "log1p"),
+                      ("doNotEmail", "identity")]}
 
 
 @pytest.mark.parametrize("value, index", [
@@ -67,7 +70,7 @@ def test_build_spec_statistics_and_encode():
         {"source": " google", "websiteVisits": 3, "websiteSeconds": 0, "doNotEmail": False},
         {"source": "Bing", "websiteVisits": None, "websiteSeconds": 0, "pageViewsPerVisit": None},
     ]
-    spec = features.build_spec(leads, min_count=2)
+    spec = features.build_spec(leads, min_count=2, **FIELDS)
     assert spec["categorical"][0] == {"name": "source", "vocabulary": ["google"]}
     assert spec["categorical"][1] == {"name": "origin", "vocabulary": []}
     visits = spec["numeric"][0]
@@ -85,12 +88,15 @@ def test_build_spec_statistics_and_encode():
 
 
 def test_spec_has_the_json_contract_keys():
-    spec = features.build_spec([{"source": "a"}] * 3)
+    spec = features.build_spec([{"source": "a"}] * 3, trained_on="tiny", version="v9",
+                               labels={"source": "lead source"}, **FIELDS)
     assert list(spec) == ["name", "version", "created_at", "trained_on", "inputs", "output",
                           "categorical", "numeric", "labels"]
+    assert (spec["name"], spec["version"], spec["trained_on"]) == ("lead-score", "v9", "tiny")
     assert spec["inputs"] == {"categorical": "cat", "numeric": "num"} and spec["output"] == "probability"
     assert [c["name"] for c in spec["categorical"]] == ["source", "origin", "occupation", "country"]
     assert [n["name"] for n in spec["numeric"]] == ["websiteVisits", "websiteSeconds", "pageViewsPerVisit",
                                                     "doNotEmail"]
-    assert set(spec["labels"]) == set(features.FIELDS)
+    assert list(spec["labels"]) == FIELDS["categorical"] + [n for n, _ in FIELDS["numeric"]]
+    assert spec["labels"]["source"] == "lead source" and spec["labels"]["origin"] == "origin"   # name by default
     assert spec["created_at"].endswith("Z")

@@ -101,7 +101,7 @@ def test_csv_report_and_export(csv_run):
     assert m["results"]["deep"]["roc_auc"]["mean"] > 0.65        # the synthetic signal is learnable
     out = csv_run / "out"
     assert {p.name for p in out.iterdir()} == {"model.onnx", "features.json", "metrics.json", "parity.jsonl",
-                                               "card.md"}
+                                               "card.md", "reference.json"}
     assert json.loads((out / "metrics.json").read_text()) == m
     spec = json.loads((out / "features.json").read_text())
     assert list(spec) == ["name", "version", "created_at", "trained_on", "inputs", "output", "categorical",
@@ -256,3 +256,9 @@ def test_pipeline_config_precedence(tmp_path):
     spec = type("S", (), {"raw": {"model": {"epochs": 7, "hidden": [8, 4]}}, "path": tmp_path})()
     cfg = pipeline.config(["--spec", "x", "--epochs", "9"], spec)
     assert cfg["epochs"] == 9 and cfg["hidden"] == (8, 4) and cfg["dropout"] == pipeline.DEFAULTS["dropout"]
+
+
+def test_train_needs_a_spec(capsys):
+    with pytest.raises(SystemExit) as e:
+        train.main(["--out", "ml/models/lead-score/v0"])
+    assert e.value.code == 2 and "the following arguments are required: --spec" in capsys.readouterr().err

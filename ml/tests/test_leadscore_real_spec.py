@@ -1,7 +1,8 @@
 """The shipped X Education spec on the real Leads.csv, when it is there (skipped otherwise)."""
+import numpy as np
 import pytest
 
-from leadscore import data, dataset_spec
+from leadscore import data, dataset_spec, evaluate, pipeline
 from test_leadscore_spec import SPECS
 
 
@@ -29,3 +30,16 @@ def test_select_is_missing_and_yes_no_are_booleans(real):
     assert sum(r["city"] is None for r in real.records) == 1420 + 2249      # empty + 'Select'
     assert all(isinstance(r["doNotEmail"], bool) for r in real.records)
     assert real.describe()["source"] == "<datasets>/leads-x-education/Leads.csv"
+
+
+def test_quick_cv_beats_trivial_baseline(real):
+    cfg = pipeline.config(["--spec", str(real.spec.path), "--folds", "2", "--epochs", "8", "--crossfit", "0"],
+                          real.spec)
+    results, _, _ = evaluate.cross_validate_dataset(real, cfg, log=lambda *_: None)
+    deep = results["deep"]
+    assert deep["roc_auc"]["mean"] > 0.8                       # a constant score has ROC-AUC 0.5
+    assert results["logistic_regression"]["roc_auc"]["mean"] > 0.75
+    assert results["gradient_boosting"]["roc_auc"]["mean"] > 0.8
+    base_rate = np.mean(real.y)
+    assert deep["brier"]["mean"] < base_rate * (1 - base_rate)   # Brier of always predicting the base rate
+    assert deep["lift_top_decile"]["mean"] > 1.5

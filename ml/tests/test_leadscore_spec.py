@@ -80,6 +80,16 @@ def test_datasets_setting_from_env(tmp_path, monkeypatch):
     assert len(dataset_spec.load_dataset(path).y) == 3
 
 
+def test_datasets_setting_flag_env_default(monkeypatch, tmp_path):
+    monkeypatch.delenv(data.DATASETS_ENV, raising=False)
+    assert data.resolve_datasets_dir() == (data.REPO_ROOT / data.DEFAULT_DATASETS).resolve()
+    monkeypatch.setenv(data.DATASETS_ENV, str(tmp_path / "from-env"))
+    assert data.resolve_datasets_dir() == tmp_path / "from-env"
+    assert data.resolve_datasets_dir(str(tmp_path / "from-flag")) == tmp_path / "from-flag"
+    monkeypatch.setenv(data.DATASETS_ENV, "some/relative")
+    assert data.resolve_datasets_dir() == data.REPO_ROOT / "some" / "relative"
+
+
 @pytest.mark.parametrize("change, message", [
     ({"categorical": [{"column": "Chanel"}]}, "unknown column 'Chanel'.*did you mean \\['Channel'\\]"),
     ({"target": {"column": "Outcome"}}, "target column 'Outcome' not found"),
