@@ -226,3 +226,20 @@ java_bin() {
     || die "$java is Java ${major:-?}; Java 17 or newer is required (set JAVA_HOME)"
   printf '%s\n' "$java"
 }
+
+# closer_cli CLASS ARGS...: run a command of ingest/target/closer-import.jar (built if missing) against the app at
+# CLOSER_URL (default http://localhost:${CLOSER_PORT:-8080}) with CLOSER_API_KEY (default: .closer/admin.key).
+closer_cli() {
+  local main=$1 jar=${CLOSER_IMPORT_JAR:-$REPO/ingest/target/closer-import.jar}
+  shift
+  if [[ ! -f "$jar" ]]; then
+    say "building the command line (./mvnw package -pl ingest)"
+    (cd "$REPO" && ./mvnw -B -q -DskipTests package -pl ingest -am) || die "could not build $jar"
+  fi
+  export CLOSER_URL=${CLOSER_URL:-http://localhost:${CLOSER_PORT:-8080}}
+  if [[ -z "${CLOSER_API_KEY:-}" && -f "$CLOSER_STATE_DIR/admin.key" ]]; then
+    CLOSER_API_KEY=$(cat "$CLOSER_STATE_DIR/admin.key")
+    export CLOSER_API_KEY
+  fi
+  exec "$(java_bin)" -cp "$jar" "dev.closer.ingest.cli.$main" "$@"
+}

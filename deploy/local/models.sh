@@ -16,14 +16,4 @@ set -euo pipefail
 # shellcheck source=deploy/local/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-JAR=${CLOSER_IMPORT_JAR:-$REPO/ingest/target/closer-import.jar}
-if [[ ! -f "$JAR" ]]; then
-  say "building the command line (./mvnw package -pl ingest)"
-  (cd "$REPO" && ./mvnw -B -q -DskipTests package -pl ingest -am) || die "could not build $JAR"
-fi
-export CLOSER_URL=${CLOSER_URL:-http://localhost:${CLOSER_PORT:-8080}}
-if [[ -z "${CLOSER_API_KEY:-}" && -f "$CLOSER_STATE_DIR/admin.key" ]]; then
-  CLOSER_API_KEY=$(cat "$CLOSER_STATE_DIR/admin.key")
-  export CLOSER_API_KEY
-fi
-exec "$(java_bin)" -cp "$JAR" dev.closer.ingest.cli.ModelsCommand "$@"
+closer_cli ModelsCommand "$@"

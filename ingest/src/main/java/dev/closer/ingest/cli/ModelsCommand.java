@@ -1,19 +1,14 @@
 package dev.closer.ingest.cli;
 
+import static dev.closer.ingest.cli.ApiClient.enc;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -46,42 +41,20 @@ import picocli.CommandLine.ScopeType;
         subcommands = {ModelsCommand.ListVersions.class, ModelsCommand.Upload.class, ModelsCommand.Validate.class,
                 ModelsCommand.Activate.class, ModelsCommand.Rollback.class, ModelsCommand.Shadow.class,
                 ModelsCommand.Compare.class, ModelsCommand.History.class})
-public final class ModelsCommand implements Callable<Integer> {
+public final class ModelsCommand extends ApiCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @Option(names = "--url", scope = ScopeType.INHERIT, defaultValue = "${env:CLOSER_URL:-http://localhost:8080}",
-            description = "Closer's base URL (default: ${DEFAULT-VALUE}; env CLOSER_URL).")
-    String url;
-
-    @Option(names = "--api-key", scope = ScopeType.INHERIT, defaultValue = "${env:CLOSER_API_KEY}",
-            description = "API key (default: env CLOSER_API_KEY); an admin key for changes.")
-    String apiKey;
 
     @Option(names = {"-m", "--model"}, scope = ScopeType.INHERIT, defaultValue = "lead-score",
             description = "Model name (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print the API's JSON answer as it is.")
-    boolean json;
-
-    private final PrintStream out;
-    private final PrintStream err;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-
     public ModelsCommand(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
+        super("closer-models", out, err);
     }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ModelsCommand(System.out, System.err)).execute(args));
-    }
-
-    @Override
-    public Integer call() {
-        new CommandLine(this).usage(err);
-        return 2;
     }
 
     // ----------------------------------------------------------------------------------------- subcommands
@@ -338,50 +311,9 @@ public final class ModelsCommand implements Callable<Integer> {
         return "/api/v1/models/" + enc(model) + "/versions/" + enc(version);
     }
 
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    /** Calls the API; prints and returns the JSON answer, or prints the problem and returns null. */
+    /** Calls the API; prints (with --json) and returns the JSON answer, or prints the problem and returns null. */
     JsonNode send(String method, String path, String contentType, byte[] body)
             throws IOException, InterruptedException {
-        if (apiKey == null || apiKey.isBlank()) {
-            err.println("closer-models: no API key: pass --api-key or set CLOSER_API_KEY");
-            return null;
-        }
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + path))
-                .timeout(Duration.ofMinutes(5)).header("Authorization", "Bearer " + apiKey)
-                .header("Accept", "application/json, application/problem+json");
-        if (body != null) {
-            request.header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-        } else {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            err.println("closer-models: cannot reach " + url + ": " + e);
-            return null;
-        }
-        JsonNode answer = response.body().isBlank() ? JSON.nullNode() : readOrText(response.body());
-        if (response.statusCode() >= 400) {
-            String detail = answer.path("detail").isTextual() ? answer.path("detail").asText()
-                    : response.body().isBlank() ? "(no detail)" : response.body();
-            err.printf("closer-models: %d %s: %s%n", response.statusCode(), answer.path("title").asText(""), detail);
-            return null;
-        }
-        if (json) {
-            out.println(response.body());
-        }
-        return answer;
-    }
-
-    private static JsonNode readOrText(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            return JSON.getNodeFactory().textNode(body);
-        }
+        return client().send(method, path, contentType, body);
     }
 }
