@@ -102,9 +102,13 @@ public class ApiKeyService {
 
     /**
      * Makes sure an admin can get in: accepts the configured bootstrap key, or, when none is configured and no
-     * admin key exists, creates one and prints it once.
+     * admin key exists, creates one and prints it once. Instances starting together take turns (an advisory
+     * lock for the transaction), so the second finds what the first stored instead of failing on it.
      */
     void bootstrap(@Observes @Priority(15) StartupEvent start) {
+        users.getEntityManager().createNativeQuery(
+                "select count(*) from (select pg_advisory_xact_lock(hashtext('closer.auth:bootstrap'))) as l")
+                .getSingleResult();
         AppUser admin = users.findByIdOptional(BOOTSTRAP_ADMIN).orElseGet(() -> {
             AppUser created = new AppUser();
             created.id = BOOTSTRAP_ADMIN;
