@@ -15,13 +15,13 @@ import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * One exported model version as {@code ml/} writes it: {@code model.onnx}, {@code features.json}, and optionally
- * {@code metrics.json} and {@code card.md}. Read from a directory or from the classpath (the app ships the
- * committed bundles inside its jar).
+ * {@code metrics.json}, {@code card.md} and {@code reference.json} (the training data's distributions, for drift).
+ * Read from a directory or from the classpath (the app ships the committed bundles inside its jar).
  *
  * @param sha256 hex SHA-256 of {@code model.onnx}, recorded in the model registry
  */
 public record ModelBundle(FeatureSpec spec, byte[] model, String sha256, Optional<JsonNode> metrics,
-                          Optional<String> card) {
+                          Optional<String> card, Optional<JsonNode> reference) {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -80,19 +80,20 @@ public record ModelBundle(FeatureSpec spec, byte[] model, String sha256, Optiona
             byte[] features = files.read("features.json")
                     .orElseThrow(() -> new InferenceException("No features.json in " + where));
             FeatureSpec spec = JSON.readValue(features, FeatureSpec.class).validated(where);
-            Optional<JsonNode> metrics = files.read("metrics.json").map(ModelBundle::parse);
+            Optional<JsonNode> metrics = files.read("metrics.json").map(json -> parse("metrics.json", json));
             Optional<String> card = files.read("card.md").map(String::new);
-            return new ModelBundle(spec, model, DigestUtils.sha256Hex(model), metrics, card);
+            Optional<JsonNode> reference = files.read("reference.json").map(json -> parse("reference.json", json));
+            return new ModelBundle(spec, model, DigestUtils.sha256Hex(model), metrics, card, reference);
         } catch (IOException e) {
             throw new InferenceException("Could not read model bundle " + where + ": " + e.getMessage(), e);
         }
     }
 
-    private static JsonNode parse(byte[] json) {
+    private static JsonNode parse(String file, byte[] json) {
         try {
             return JSON.readTree(json);
         } catch (IOException e) {
-            throw new InferenceException("metrics.json is not valid JSON: " + e.getMessage(), e);
+            throw new InferenceException(file + " is not valid JSON: " + e.getMessage(), e);
         }
     }
 

@@ -22,6 +22,8 @@ public interface CloserConfig {
 
     Scoring scoring();
 
+    Batch batch();
+
     Inference inference();
 
     Auth auth();
@@ -34,6 +36,13 @@ public interface CloserConfig {
         /** Where records from {@link #crmEvents()} that cannot be read or stored go, with the reason in headers. */
         @WithDefault("closer.crm-events.dlq")
         String crmEventsDlq();
+
+        /**
+         * Lead score changes (JSON, keyed by lead id): every new history row, from events and from the nightly
+         * batch, with the score it replaced; outbound webhooks and live dashboards read it.
+         */
+        @WithDefault("closer.lead-scores")
+        String leadScores();
 
         /** Partitions of topics Closer creates: the most consumers one group can use in parallel. */
         @WithDefault("3")
@@ -101,8 +110,8 @@ public interface CloserConfig {
         @WithDefault("256")
         int batchSize();
 
-        /** How often an idle worker looks for due leads. */
-        @WithDefault("250ms")
+        /** How often an idle worker looks for due leads (the scheduler's resolution is 1 s: less means 1 s). */
+        @WithDefault("1s")
         Duration pollInterval();
 
         /** Most recent activities read per lead (models use up to their own max_length of them). */
@@ -124,6 +133,55 @@ public interface CloserConfig {
         }
     }
 
+    /** The nightly rescore of every open lead (scoring.batch.NightlyRescore). */
+    interface Batch {
+        /**
+         * Take part in runs in this instance: claim chunks of a running run (every instance with this on shares
+         * a run) and start the scheduled run. Off: runs can still be started here, others do the work.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * When the nightly run starts (Quartz-style cron with seconds, in the JVM's time zone; set {@code TZ} or
+         * {@code -Duser.timezone}); {@code off} disables the schedule.
+         */
+        @WithDefault("0 0 2 * * ?")
+        String cron();
+
+        /** Open leads per chunk, the unit an instance claims and commits. */
+        @WithDefault("2000")
+        int chunkSize();
+
+        /** Leads per model run within a chunk. */
+        @WithDefault("500")
+        int batchSize();
+
+        /**
+         * A rescored lead is explained again only when the model's own probability (before decay) moved by at
+         * least this many score points or the model changed; otherwise its factors are kept and only the decay
+         * factor is updated. 0 explains every changed score.
+         */
+        @WithDefault("1.0")
+        double refactorPoints();
+
+        /** How long a claimed chunk stays its instance's; after that another instance may take it over. */
+        @WithDefault("2m")
+        Duration lease();
+
+        /** How often an instance looks for chunks to claim. */
+        @WithDefault("2s")
+        Duration pollInterval();
+
+        /** Population stability index at or above which a feature's (or the score's) drift is an alert. */
+        @WithDefault("0.2")
+        double driftAlert();
+
+        /** Days of per-day dashboard figures each run recomputes, ending today. */
+        @WithDefault("3")
+        int statsDays();
+    }
+
     interface Models {
         /**
          * A folder of model bundles laid out as {@code <name>/<version>/model.onnx} (as {@code ml/models}).
@@ -135,7 +193,7 @@ public interface CloserConfig {
          * The lead-scoring model version activated when the registry has no active one yet (a fresh database).
          * After that the registry decides what serves: POST /api/v1/models/lead-score/versions/{v}/activate.
          */
-        @WithDefault("v0")
+        @WithDefault("v1")
         String leadScoreVersion();
 
         /**

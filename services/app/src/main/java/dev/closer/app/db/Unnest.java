@@ -66,6 +66,12 @@ public final class Unnest {
             return this;
         }
 
+        /** A scalar bigint parameter (null allowed), the same for every row. */
+        public Columns scalar(Long value) throws SQLException {
+            ps.setObject(next++, value, java.sql.Types.BIGINT);
+            return this;
+        }
+
         /** A scalar number of seconds, for {@code make_interval(secs => ?)}. */
         public Columns seconds(Duration d) throws SQLException {
             ps.setDouble(next++, d.toMillis() / 1000.0);

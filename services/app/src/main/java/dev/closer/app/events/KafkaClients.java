@@ -103,7 +103,7 @@ public class KafkaClients {
     private void createTopics() {
         CloserConfig.Topics topics = config.topics();
         try (Admin admin = admin()) {
-            for (String name : List.of(topics.crmEvents(), topics.crmEventsDlq())) {
+            for (String name : List.of(topics.crmEvents(), topics.crmEventsDlq(), topics.leadScores())) {
                 try {
                     admin.createTopics(List.of(new NewTopic(name, topics.partitions(), topics.replicationFactor())))
                             .all().get(15, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import dev.closer.app.lead.Lead;
 import dev.closer.app.scoring.registry.BundleFiles;
 import dev.closer.app.scoring.registry.ModelRegistry;
 import dev.closer.inference.tabular.Factor;
+import dev.closer.inference.tabular.TabularEncoder;
 import dev.closer.inference.tabular.TabularModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -46,9 +47,13 @@ public class LeadScorer {
     /** Factors kept per score: this many that raised it and this many that lowered it. */
     static final int FACTORS = 3;
 
-    /** A score for one lead, with the factors behind it (those that raised it first, strongest first). */
+    /**
+     * A score for one lead, with the factors behind it (those that raised it first, strongest first).
+     *
+     * @param modelProbability the model's probability before decay
+     */
     public record Result(double probability, int score, String grade, List<Map<String, Object>> factors,
-                         String modelVersion) {
+                         String modelVersion, double modelProbability) {
     }
 
     @Inject
@@ -132,6 +137,9 @@ public class LeadScorer {
                 .register(meters));
     }
 
+    /** The feature name of the decay factor. */
+    static final String DECAY = "decay";
+
     /** Record key of when the lead was created (or otherwise last active); decay counts from its activities after. */
     public static final String LAST_ACTIVITY_AT = "lastActivityAt";
 
@@ -149,28 +157,121 @@ public class LeadScorer {
         }
         List<Result> results = new ArrayList<>(explained.size());
         for (int i = 0; i < explained.size(); i++) {
-            TabularModel.Explained e = explained.get(i);
-            Map<String, ?> record = records.get(i);
-            Instant asOf = asOf(record);
-            Instant last = lastActivity(record);
-            List<Map<String, Object>> factors = new ArrayList<>();
-            e.positive().forEach(f -> factors.add(factor(f, "positive")));
-            e.negative().forEach(f -> factors.add(factor(f, "negative")));
-            double probability = e.probability() * decay.multiplier(last, asOf);
-            if (probability < e.probability()) {
-                long days = Duration.between(last, asOf).toDays();
-                factors.add(factor(Factor.custom("decay", "no recent activity", days,
-                        100.0 * (probability - e.probability()), "No activity for " + days + " days"), "negative"));
-            }
-            results.add(toResult(probability, factors, version));
+            results.add(explainedResult(records.get(i), explained.get(i), version));
         }
         shadows.submit(MODEL_NAME, version, records, results, this::shadowResult);
         return results;
     }
 
+    /**
+     * As {@link #score}, without explaining: one model run for the batch; the only factor is decay's, when it took
+     * points. For callers that need the number, not the reasons (10 to 20 times cheaper with a timeline model).
+     */
+    public List<Result> scoreWithoutFactors(List<? extends Map<String, ?>> records) {
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        String version;
+        float[] p;
+        try (ModelRegistry.Lease lease = registry.lease(MODEL_NAME)) {
+            version = lease.version();
+            p = timer(version).record(() -> lease.model().predict(records));
+        }
+        List<Result> results = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            results.add(decayed(records.get(i), p[i], new ArrayList<>(), version));
+        }
+        shadows.submit(MODEL_NAME, version, records, results, this::shadowResult);
+        return results;
+    }
+
+    /** A record's score with its factors, the points lost to decay among them. */
+    private Result explainedResult(Map<String, ?> record, TabularModel.Explained e, String version) {
+        List<Map<String, Object>> factors = new ArrayList<>();
+        e.positive().forEach(f -> factors.add(factor(f, "positive")));
+        e.negative().forEach(f -> factors.add(factor(f, "negative")));
+        return decayed(record, e.probability(), factors, version);
+    }
+
+    /** The decayed score of a model probability, with the decay factor added to {@code factors} when it took points. */
+    private Result decayed(Map<String, ?> record, double modelProbability, List<Map<String, Object>> factors,
+                           String version) {
+        Instant asOf = asOf(record);
+        Instant last = lastActivity(record);
+        double probability = modelProbability * decay.multiplier(last, asOf);
+        if (probability < modelProbability) {
+            long days = Duration.between(last, asOf).toDays();
+            factors.add(factor(Factor.custom(DECAY, "no recent activity", days,
+                    100.0 * (probability - modelProbability), "No activity for " + days + " days"), "negative"));
+        }
+        return toResult(modelProbability, probability, factors, version);
+    }
+
+    /** Sees what each batch of a rescore fed the model (for drift). */
+    public interface BatchObserver {
+        void scored(String version, TabularModel model, TabularEncoder.Batch batch, float[] probabilities);
+    }
+
+    /** A rescored lead: its new score, and whether it differs from its stored one. */
+    public record Rescored(Result result, boolean changed) {
+    }
+
+    /**
+     * Rescores stored leads (the nightly batch): one ONNX run scores the batch; a lead whose score, grade and model
+     * are what is stored is unchanged. A changed lead is explained (a second run) unless only decay moved it: same
+     * model version, and the model's own probability within {@code refactorPoints} score points of the stored one
+     * — then the stored factors are kept and the decay factor brought up to date. Unchanged results carry no
+     * factors.
+     *
+     * @param stored         each lead's latest score by id (absent: never scored)
+     * @param refactorPoints how far the model's probability may move, in points, before factors are recomputed
+     * @param observer       sees each encoded batch and the model's probabilities before decay, or null
+     */
+    public List<Rescored> rescore(List<? extends Map<String, ?>> records, Map<String, ScoreWriter.Stored> stored,
+                                  double refactorPoints, BatchObserver observer) {
+        List<Rescored> out = new ArrayList<>(records.size());
+        if (records.isEmpty()) {
+            return out;
+        }
+        try (ModelRegistry.Lease lease = registry.lease(MODEL_NAME)) {
+            String version = lease.version();
+            TabularModel model = lease.model();
+            TabularEncoder.Batch batch = model.encoder().encode(records);
+            float[] p = timer(version).record(() -> model.predict(batch));
+            if (observer != null) {
+                observer.scored(version, model, batch, p);
+            }
+            List<Map<String, ?>> explain = new ArrayList<>();
+            List<Integer> where = new ArrayList<>();
+            for (int i = 0; i < records.size(); i++) {
+                Map<String, ?> record = records.get(i);
+                ScoreWriter.Stored before = stored.get(String.valueOf(record.get("id")));
+                Result plain = decayed(record, p[i], new ArrayList<>(), version);
+                if (before != null && before.sameAs(plain)) {
+                    out.add(new Rescored(toResult(p[i], plain.probability(), List.of(), version), false));
+                } else if (before != null && before.modelVersion().equals(version) && before.modelProbability() != null
+                        && Math.abs(p[i] - before.modelProbability()) * 100 < refactorPoints) {
+                    List<Map<String, Object>> factors = new ArrayList<>(before.factors().get().stream()
+                            .filter(f -> !DECAY.equals(f.get("feature"))).toList());
+                    out.add(new Rescored(decayed(record, p[i], factors, version), true));
+                } else {
+                    out.add(null);
+                    explain.add(record);
+                    where.add(i);
+                }
+            }
+            List<TabularModel.Explained> explained = model.explain(explain, FACTORS);
+            for (int j = 0; j < explained.size(); j++) {
+                out.set(where.get(j), new Rescored(explainedResult(explain.get(j), explained.get(j), version), true));
+            }
+        }
+        return out;
+    }
+
     /** The score a shadow version's probability gives, decayed as {@link #score} decays the active one's. */
     Result shadowResult(Map<String, ?> record, double probability, String version) {
-        return toResult(probability * decay.multiplier(lastActivity(record), asOf(record)), List.of(), version);
+        return toResult(probability, probability * decay.multiplier(lastActivity(record), asOf(record)), List.of(),
+                version);
     }
 
     private static Instant asOf(Map<String, ?> record) {
@@ -217,8 +318,13 @@ public class LeadScorer {
      * probability at 0.75 (A), 0.50 (B) and 0.25 (C).
      */
     static Result toResult(double probability, List<Map<String, Object>> factors, String modelVersion) {
+        return toResult(probability, probability, factors, modelVersion);
+    }
+
+    static Result toResult(double modelProbability, double probability, List<Map<String, Object>> factors,
+                           String modelVersion) {
         int score = (int) Math.max(1, Math.min(99, Math.round(probability * 100)));
         String grade = probability >= 0.75 ? "A" : probability >= 0.5 ? "B" : probability >= 0.25 ? "C" : "D";
-        return new Result(probability, score, grade, factors, modelVersion);
+        return new Result(probability, score, grade, factors, modelVersion, modelProbability);
     }
 }

@@ -1,8 +1,6 @@
 package dev.closer.app.scoring;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.app.config.CloserConfig;
-import dev.closer.app.db.Unnest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -33,8 +31,8 @@ import org.jboss.logging.Logger;
  * Scores queued leads. Every event about a lead queues it ({@code lead_score_queue}, written by the event sink in
  * the event's own transaction); once a lead has been quiet for the debounce time (or has waited the longest
  * allowed), a worker claims it with {@code FOR UPDATE SKIP LOCKED}, scores it with its recent timeline, and
- * writes a history row when the score, grade or model changed — all in one transaction, so a crash leaves the
- * lead queued. Any number of instances share the queue.
+ * writes a history row (and a scores-topic outbox row) when the score, grade or model changed — all in one
+ * transaction, so a crash leaves the lead queued. Any number of instances share the queue.
  */
 @ApplicationScoped
 public class ScoringWorker {
@@ -50,7 +48,7 @@ public class ScoringWorker {
     @Inject
     LeadScorer scorer;
     @Inject
-    ObjectMapper json;
+    ScoreWriter writer;
     @Inject
     MeterRegistry meters;
     @Inject
@@ -95,7 +93,7 @@ public class ScoringWorker {
      * Every poll interval: scores due leads batch after batch until fewer than a full batch were due. A failure
      * leaves its leads queued for the next run.
      */
-    @Scheduled(identity = "lead-scoring", every = "${closer.scoring.poll-interval:250ms}",
+    @Scheduled(identity = "lead-scoring", every = "${closer.scoring.poll-interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void drain() {
         if (!config.scoring().enabled()) {
@@ -162,7 +160,8 @@ public class ScoringWorker {
                 kept.add(results.get(i));
             }
         }
-        int written = insertChanged(c, leadIds, kept, queued);
+        int written = writer.insertChanged(c, leadIds, kept,
+                leadIds.stream().map(id -> queued.get(id).eventId()).toList(), ScoreWriter.Cause.EVENT, null);
         scored.increment(written);
         unchanged.increment(kept.size() - written);
         for (Queued q : due) {
@@ -172,45 +171,9 @@ public class ScoringWorker {
 
     /** Scores the batch in one run; when that fails, lead by lead, skipping (and logging) the ones that fail. */
     private List<LeadScorer.Result> scoreOrSkip(List<Map<String, Object>> batch) {
-        if (batch.isEmpty()) {
-            return List.of();
-        }
-        try {
-            return scorer.score(batch);
-        } catch (RuntimeException batchFailure) {
-            List<LeadScorer.Result> results = new ArrayList<>(batch.size());
-            for (Map<String, Object> record : batch) {
-                try {
-                    results.add(scorer.score(List.of(record)).get(0));
-                } catch (RuntimeException e) {
-                    failed.increment();
-                    LOG.warnf("Lead %s could not be scored and is skipped: %s", record.get("id"), e.getMessage());
-                    results.add(null);
-                }
-            }
-            return results;
-        }
-    }
-
-    /** Writes a history row for each lead whose score, grade or model differs from its latest; returns how many. */
-    private int insertChanged(Connection c, List<String> ids, List<LeadScorer.Result> results,
-                              Map<String, Queued> queued) throws SQLException {
-        List<Integer> rows = java.util.stream.IntStream.range(0, ids.size()).boxed().toList();
-        return Unnest.execute(c, json, rows, """
-                insert into lead_scores (lead_id, model_name, model_version, probability, score, grade, factors,
-                                         event_id)
-                select n.lead_id, ?, n.model_version, n.probability, n.score, n.grade, n.factors, n.event_id
-                  from unnest(?::text[], ?::text[], ?::float8[], ?::int2[], ?::text[], ?::jsonb[], ?::text[])
-                    as n (lead_id, model_version, probability, score, grade, factors, event_id)
-                where not exists (
-                    select 1 from (select s.score, s.grade, s.model_version from lead_scores s
-                                    where s.lead_id = n.lead_id and s.model_name = ?
-                                    order by s.scored_at desc, s.id desc limit 1) as last
-                     where last.score = n.score and last.grade = n.grade and last.model_version = n.model_version)
-                """, cols -> cols.scalar(LeadScorer.MODEL_NAME).text(rows, ids::get)
-                    .text(rows, i -> results.get(i).modelVersion()).doubles(rows, i -> results.get(i).probability())
-                    .ints(rows, i -> results.get(i).score()).text(rows, i -> results.get(i).grade())
-                    .json(rows, i -> results.get(i).factors()).text(rows, i -> queued.get(ids.get(i)).eventId())
-                    .scalar(LeadScorer.MODEL_NAME));
+        return Batches.wholeOrEach(batch, scorer::score, (record, e) -> {
+            failed.increment();
+            LOG.warnf("Lead %s could not be scored and is skipped: %s", record.get("id"), e.getMessage());
+        });
     }
 }

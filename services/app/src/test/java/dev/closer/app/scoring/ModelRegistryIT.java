@@ -20,6 +20,7 @@ import dev.closer.app.auth.Roles;
 import dev.closer.app.scoring.registry.BundleFiles;
 import dev.closer.app.scoring.registry.ModelRegistry;
 import dev.closer.app.support.Api;
+import dev.closer.app.support.Db;
 import dev.closer.inference.InferenceOptions;
 import dev.closer.inference.ModelBundle;
 import dev.closer.inference.tabular.ParityCheck;
@@ -214,13 +215,7 @@ class ModelRegistryIT {
     }
 
     private long count(String sql, Object... params) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            var q = em.createNativeQuery(sql);
-            for (int i = 0; i < params.length; i++) {
-                q.setParameter(i + 1, params[i]);
-            }
-            return ((Number) q.getSingleResult()).longValue();
-        });
+        return Db.count(em, sql, params);
     }
 
     private void sql(String sql, Object... params) {
@@ -259,7 +254,7 @@ class ModelRegistryIT {
                 .body("validation.maxDiff", lessThanOrEqualTo((float) ParityCheck.TOLERANCE))
                 .body("validation.device", equalTo("cpu"));
         JsonPath detail = Api.as(admin).get(path(v)).then().statusCode(200).extract().jsonPath();
-        assertEquals(Set.of("card.md", "features.json", "metrics.json", "model.onnx", "parity.jsonl"),
+        assertEquals(Set.of("card.md", "features.json", "metrics.json", "model.onnx", "parity.jsonl", "reference.json"),
                 Set.copyOf(detail.getList("files.name")));
         assertTrue(detail.getString("card").startsWith("# Model card"));
 
@@ -317,7 +312,7 @@ class ModelRegistryIT {
         upload(noModel).then().statusCode(422).contentType("application/problem+json")
                 .body("title", equalTo("Unprocessable Content"))
                 .body("detail", startsWith("The bundle has no model.onnx (it holds: card.md, features.json, "
-                        + "metrics.json, parity.jsonl)"));
+                        + "metrics.json, parity.jsonl, reference.json)"));
 
         Map<String, byte[]> badFeatures = v0As(newVersion());
         ObjectNode features = (ObjectNode) JSON.readTree(badFeatures.get("features.json"));

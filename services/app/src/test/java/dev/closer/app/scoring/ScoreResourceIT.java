@@ -56,6 +56,11 @@ class ScoreResourceIT {
             // The app scores as of its own clock, a moment after `now`: days-old activities barely notice.
             assertEquals(model.predict(List.of(record))[0], probability, 1e-4);
         }
+        // Without factors: the same score from one model run, and no factors (the activity is recent: no decay).
+        var bare = Api.as(rep).contentType("application/json").body(payload).queryParam("factors", false)
+                .post("/api/v1/score").then().statusCode(200).body("factors", org.hamcrest.Matchers.empty())
+                .extract().jsonPath();
+        assertEquals(probability, bare.getDouble("probability"), 1e-4);
         assertEquals(before, QuarkusTransaction.requiringNew().call(() -> leads.count()));
     }
 

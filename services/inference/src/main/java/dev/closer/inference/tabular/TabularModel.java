@@ -91,6 +91,11 @@ public final class TabularModel implements AutoCloseable {
         return run(encoder.encode(records));
     }
 
+    /** Scores an already encoded batch (from {@link #encoder()}) in one ONNX run. */
+    public float[] predict(TabularEncoder.Batch batch) {
+        return batch.rows() == 0 ? new float[0] : run(batch);
+    }
+
     /** A record's probability and the factors behind it, strongest first within each sign. */
     public record Explained(float probability, List<Factor> positive, List<Factor> negative) {
     }

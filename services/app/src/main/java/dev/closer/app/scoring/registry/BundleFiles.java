@@ -26,8 +26,11 @@ public final class BundleFiles {
 
     public static final String MODEL = "model.onnx";
     public static final String FEATURES = "features.json";
+    /** Training-data distributions the nightly batch measures drift against (ml/leadscore/reference.py). */
+    public static final String REFERENCE = "reference.json";
     /** What a classpath bundle is read by: a classpath folder cannot be listed. */
-    public static final List<String> KNOWN = List.of(MODEL, FEATURES, ParityCheck.FILE, "metrics.json", "card.md");
+    public static final List<String> KNOWN = List.of(MODEL, FEATURES, ParityCheck.FILE, "metrics.json", "card.md",
+            REFERENCE);
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 

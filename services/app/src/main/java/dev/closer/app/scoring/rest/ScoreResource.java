@@ -13,9 +13,11 @@ import jakarta.inject.Inject;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.OffsetDateTime;
@@ -54,8 +56,9 @@ public class ScoreResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Score a lead payload ad hoc (for CRM integrations); nothing is stored",
             description = "The body holds lead fields as in closer.lead.upserted data (id optional). Answers the "
-                    + "probability, score, grade, model and factors, as the stored scores have them.")
-    public Response score(Map<String, Object> body) {
+                    + "probability, score, grade, model and factors, as the stored scores have them. factors=false "
+                    + "skips the explanation (one model run instead of one per feature and kind of activity).")
+    public Response score(Map<String, Object> body, @QueryParam("factors") @DefaultValue("true") boolean factors) {
         if (body == null) {
             return invalid(List.of("the body must be a JSON object of lead fields"));
         }
@@ -113,7 +116,7 @@ public class ScoreResource {
         record.put("asOf", now.toInstant());
         LeadScorer.Result r;
         try {
-            r = scorer.score(List.of(record)).get(0);
+            r = (factors ? scorer.score(List.of(record)) : scorer.scoreWithoutFactors(List.of(record))).get(0);
         } catch (IllegalArgumentException e) {
             return invalid(List.of(e.getMessage()));
         }
