@@ -6,6 +6,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Every {@code closer.*} option, with its default. Environment variables work too: {@code CLOSER_TOPICS_CRM_EVENTS}. */
@@ -23,6 +24,8 @@ public interface CloserConfig {
     Scoring scoring();
 
     Batch batch();
+
+    Webhooks webhooks();
 
     Inference inference();
 
@@ -130,6 +133,32 @@ public interface CloserConfig {
 
             @WithDefault("P30D")
             Duration halfLife();
+        }
+    }
+
+    /** Inbound webhooks: POST /api/v1/webhooks/{source}, signed per source. */
+    interface Webhooks {
+        /**
+         * Sources by the name in the URL, e.g. {@code closer.webhooks.sources.zapier.secret=...}. A name that is not
+         * here answers 404.
+         */
+        Map<String, Source> sources();
+
+        /** Largest webhook body accepted (413 above it). */
+        @WithDefault("1M")
+        MemorySize maxBodySize();
+
+        /** How far a signature's timestamp may be from now, either way (replay protection). */
+        @WithDefault("5m")
+        Duration tolerance();
+
+        interface Source {
+            /** How requests are signed and what they hold: {@code generic} (Closer's CloudEvents, X-Closer-Signature). */
+            @WithDefault("generic")
+            String type();
+
+            /** The shared secret the source signs with. */
+            String secret();
         }
     }
 
