@@ -80,6 +80,13 @@ class BulkImportIT {
         String activityCount = "select count(*) from activities where lead_id like ?1";
         await().atMost(Duration.ofSeconds(90)).until(() -> count(activityCount, run) == leads * 4L
                 && count(leadCount, run) == leads);
+        // Every lead scored. A lead scored between its upsert and its last activity is scored again (the timeline
+        // changes a timeline model's score): more rows than leads is right then; what matters is the count after.
+        String scoreCount = "select count(*) from lead_scores where lead_id like ?1";
+        await().atMost(Duration.ofSeconds(90)).until(() -> count("""
+                select count(distinct lead_id) from lead_scores where lead_id like ?1""", run + "-lead-") == leads
+                && count("select count(*) from lead_score_queue where lead_id like ?1", run) == 0);
+        long scoresAfterFirst = count(scoreCount, run + "-lead-");
 
         ImportCommand.Summary second = ImportCommand.parse(new PrintStream(printed), args).run(kafka.producer());
         assertEquals(leads * 5L, second.acknowledged());
@@ -95,7 +102,7 @@ class BulkImportIT {
 
         assertEquals(leads, count(leadCount, run + "-lead-"));
         assertEquals(leads * 4L, count(activityCount, run));
-        assertEquals(leads, count("select count(*) from lead_scores where lead_id like ?1", run + "-lead-"));
+        assertEquals(scoresAfterFirst, count(scoreCount, run + "-lead-"), "the second import scored nothing again");
         assertEquals(0, count(leadCount, run + "-x"));
     }
 
