@@ -371,7 +371,8 @@ def _number(value, column):
 
 
 def resolve_source(spec, datasets=None, export=None):
-    """Where the data are: csv -> <datasets>/<path>; closer_export -> --export, else the spec's path."""
+    """Where the data are: csv -> <datasets>/<path>; closer_export -> --export, else the spec's path, else
+    <exports>/<spec name> (data.resolve_exports_dir)."""
     if spec.source_format == "csv":
         if not spec.source_path:
             raise SpecError(f"{spec.path}: source.path is required for csv")
@@ -379,8 +380,7 @@ def resolve_source(spec, datasets=None, export=None):
         return p if p.is_absolute() else data.resolve_datasets_dir(datasets) / p
     value = export or spec.source_path
     if not value:
-        raise SpecError(f"{spec.path}: a closer_export spec needs --export DIR (a folder written by "
-                        f"ml/leadscore/platform_export.py)")
+        return data.resolve_exports_dir() / spec.name
     p = Path(value).expanduser()
     return p if p.is_absolute() else (data.REPO_ROOT / p).resolve()
 
@@ -494,4 +494,12 @@ def _load_export(spec, folder):
     extra = {"export": json.loads(manifest.read_text()) if manifest.is_file() else None,
              "activities_at_or_after_as_of_dropped": int(dropped_after),
              "activities": int(sum(len(r[features.SEQUENCE_FIELD]) for r in records))}
-    return Dataset(spec, records, y, ids, str(folder), ignored, unlabelled, extra)
+    return Dataset(spec, records, y, ids, _export_location(folder), ignored, unlabelled, extra)
+
+
+def _export_location(folder):
+    """How metrics and cards name an export folder: `<exports>/NAME` under the exports setting, else its path."""
+    try:
+        return f"<exports>/{Path(folder).resolve().relative_to(data.resolve_exports_dir())}"
+    except ValueError:
+        return _display_path(folder)

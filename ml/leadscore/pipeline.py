@@ -2,7 +2,7 @@
 
     /usr/bin/python3 ml/leadscore/train.py --spec ml/specs/leads-x-education.yaml \\
         [--report ml/reports/leads-x-education] [--out DIR]
-    /usr/bin/python3 ml/leadscore/train.py --spec ml/specs/platform.yaml --export /work/exports/sales-world \\
+    /usr/bin/python3 ml/leadscore/train.py --spec ml/specs/platform.yaml \\
         --report ml/reports/sales-world --out ml/models/lead-score/v1
 
 Steps: load the rows the spec describes -> refuse below MIN_PER_CLASS converted or unconverted rows ->

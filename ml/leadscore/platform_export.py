@@ -1,11 +1,12 @@
 """Export decided leads and their activity timelines from Closer's PostgreSQL for lead-score training.
 
-    /usr/bin/python3 ml/leadscore/platform_export.py --out /work/exports/sales-world \\
+    /usr/bin/python3 ml/leadscore/platform_export.py [--out DIR] \\
         [--dsn "host=localhost user=closer dbname=closer_world"]
 
 Runs `psql` with `\\copy (query) to 'file' csv header` (no Python driver needed). The connection is
 `--dsn` (a libpq connection string or URI), else the usual PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE
-environment. Writes into --out (keep it outside the repository; never commit exports):
+environment. Writes into --out, by default <exports>/sales-world, where `train.py --spec ml/specs/platform.yaml`
+reads it (<exports> is $CLOSER_EXPORTS, else .closer/exports, which git ignores; never commit exports):
 
   leads.csv        one row per DECIDED lead (status converted or disqualified; open leads have no label):
                    the lead's columns, its account's industry/employees/country/annual_revenue, and
@@ -38,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # make `leadscore` importable as a script
 
-from leadscore import dataset_spec  # noqa: E402
+from leadscore import data, dataset_spec  # noqa: E402
 
 DECIDED = ("converted", "disqualified")
 ISO = "YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\""
@@ -218,11 +219,13 @@ def export_events(events_path, out):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", required=True, help="export folder (outside the repository)")
+    ap.add_argument("--out", default=None, help="export folder (default: <exports>/sales-world; <exports> is "
+                                                "$CLOSER_EXPORTS, else .closer/exports)")
     ap.add_argument("--dsn", default=None, help="libpq connection string or URI (default: PG* environment)")
     ap.add_argument("--from-events", default=None, metavar="FILE",
                     help="build the export from a CloudEvents ndjson(.gz) file instead of the database")
     args = ap.parse_args(argv)
+    args.out = args.out or str(data.resolve_exports_dir() / "sales-world")
     try:
         if args.from_events:
             manifest = export_events(args.from_events, args.out)

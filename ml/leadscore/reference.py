@@ -14,7 +14,7 @@ for most rows has fewer bins). A value's bin is the number of edges <= it, in Py
 through the population stability index.
 
 Written by pipeline.py beside every exported model; for a model folder exported before reference.json existed:
-    /usr/bin/python3 ml/leadscore/reference.py --spec ml/specs/platform.yaml --export /work/exports/sales-world \
+    /usr/bin/python3 ml/leadscore/reference.py --spec ml/specs/platform.yaml \
         --model ml/models/lead-score/v1
 """
 import argparse
@@ -76,6 +76,9 @@ def main(argv=None):
         print(f"error: {e}", file=sys.stderr)
         return 2
     folder = Path(args.model)
+    if not (folder / "features.json").is_file() or not (folder / "model.onnx").is_file():
+        print(f"error: {folder} is not a model folder (features.json and model.onnx)", file=sys.stderr)
+        return 2
     fspec = json.loads((folder / "features.json").read_text())
     probs = onnx_numpy.run(folder / "model.onnx", *features.encode_inputs(fspec, ds.records))[features.OUTPUT]
     ref = build(fspec, ds.records, probs, trained_on=spec.name, synthetic=spec.synthetic)

@@ -4,7 +4,7 @@ From the repository root:
     # X Education Leads.csv (real data): cross-validation report; add --out DIR to export a version too
     /usr/bin/python3 ml/leadscore/train.py --spec ml/specs/leads-x-education.yaml --report ml/reports/leads-x-education
     # v1, the served version: the SYNTHETIC sales world exported from the platform
-    /usr/bin/python3 ml/leadscore/train.py --spec ml/specs/platform.yaml --export /work/exports/sales-world \
+    /usr/bin/python3 ml/leadscore/train.py --spec ml/specs/platform.yaml \
         --report ml/reports/sales-world --out ml/models/lead-score/v1
 
 `--spec` is required; `--help` lists every setting. ml/models/lead-score/v0 is frozen as it was built by the

@@ -178,9 +178,13 @@ def test_platform_export_loader_cuts_at_as_of_and_recomputes_web_fields(tmp_path
                                "activities", "asOf"}
 
 
-def test_platform_spec_needs_an_export_folder(tmp_path):
-    with pytest.raises(dataset_spec.SpecError, match="--export DIR"):
-        dataset_spec.load_dataset(SPECS / "platform.yaml")
+def test_platform_spec_reads_its_export_from_the_exports_setting(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLOSER_EXPORTS", str(tmp_path / "exports"))
+    spec = dataset_spec.load_spec(SPECS / "platform.yaml")
+    assert dataset_spec.resolve_source(spec) == tmp_path / "exports" / "sales-world"
+    monkeypatch.delenv("CLOSER_EXPORTS")
+    assert dataset_spec.resolve_source(spec) == data.REPO_ROOT / ".closer" / "exports" / "sales-world"
+    assert dataset_spec.resolve_source(spec, export=str(tmp_path)) == tmp_path
     with pytest.raises(FileNotFoundError, match="platform_export.py"):
         dataset_spec.load_dataset(SPECS / "platform.yaml", export=str(tmp_path))
 
