@@ -1,6 +1,7 @@
 package dev.closer.app.events;
 
 import dev.closer.app.config.CloserConfig;
+import dev.closer.ingest.kafka.EventPublisher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -46,6 +47,7 @@ public class KafkaClients {
     CloserConfig config;
 
     private volatile Producer<String, byte[]> producer;
+    private volatile EventPublisher crmEvents;
 
     void onStart(@Observes @Priority(5) StartupEvent start) {
         if (config.topics().create()) {
@@ -84,6 +86,14 @@ public class KafkaClients {
             producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         }
         return producer;
+    }
+
+    /** Publishes CRM events to {@code closer.topics.crm-events} over the shared producer (the HTTP ways in). */
+    public synchronized EventPublisher crmEvents() {
+        if (crmEvents == null) {
+            crmEvents = new EventPublisher(producer(), config.topics().crmEvents());
+        }
+        return crmEvents;
     }
 
     /** A new consumer in {@code groupId} that commits only when told to. */

@@ -165,7 +165,7 @@ public class LeadScorer {
 
     /**
      * As {@link #score}, without explaining: one model run for the batch; the only factor is decay's, when it took
-     * points. For callers that need the number, not the reasons (10 to 20 times cheaper with a timeline model).
+     * points. For callers that need the number, not the reasons (about 10 times cheaper for v1 at batch 1, by JMH).
      */
     public List<Result> scoreWithoutFactors(List<? extends Map<String, ?>> records) {
         if (records.isEmpty()) {
@@ -220,8 +220,8 @@ public class LeadScorer {
      * Rescores stored leads (the nightly batch): one ONNX run scores the batch; a lead whose score, grade and model
      * are what is stored is unchanged. A changed lead is explained (a second run) unless only decay moved it: same
      * model version, and the model's own probability within {@code refactorPoints} score points of the stored one
-     * — then the stored factors are kept and the decay factor brought up to date. Unchanged results carry no
-     * factors.
+     * — then the stored factors are kept and the decay factor brought up to date. Unchanged results are not
+     * explained (they carry decay's factor only) and are not written.
      *
      * @param stored         each lead's latest score by id (absent: never scored)
      * @param refactorPoints how far the model's probability may move, in points, before factors are recomputed
@@ -248,7 +248,7 @@ public class LeadScorer {
                 ScoreWriter.Stored before = stored.get(String.valueOf(record.get("id")));
                 Result plain = decayed(record, p[i], new ArrayList<>(), version);
                 if (before != null && before.sameAs(plain)) {
-                    out.add(new Rescored(toResult(p[i], plain.probability(), List.of(), version), false));
+                    out.add(new Rescored(plain, false));
                 } else if (before != null && before.modelVersion().equals(version) && before.modelProbability() != null
                         && Math.abs(p[i] - before.modelProbability()) * 100 < refactorPoints) {
                     List<Map<String, Object>> factors = new ArrayList<>(before.factors().get().stream()

@@ -11,7 +11,6 @@ import dev.closer.ingest.webhook.CloserSignature;
 import dev.closer.ingest.webhook.WebhookRejection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.annotation.PostConstruct;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -48,12 +47,6 @@ public class WebhookResource {
     @Inject
     MeterRegistry meters;
 
-    private EventPublisher publisher;
-
-    @PostConstruct
-    void init() {
-        publisher = new EventPublisher(kafka.producer(), config.topics().crmEvents());
-    }
 
     @POST
     @Path("{source}")
@@ -95,7 +88,7 @@ public class WebhookResource {
                     + config.ingest().maxBatch() + " events; this one has " + events.size()));
         }
         try {
-            publisher.publish(events, config.ingest().publishTimeout());
+            kafka.crmEvents().publish(events, config.ingest().publishTimeout());
         } catch (EventPublisher.PublishException e) {
             rejected(source, "kafka_unavailable");
             throw e; // 503 with Retry-After: the source retries, nothing is lost

@@ -6,7 +6,6 @@ import dev.closer.app.events.KafkaClients;
 import dev.closer.app.problem.Problem;
 import dev.closer.ingest.CrmEvent;
 import dev.closer.ingest.EventReader;
-import dev.closer.ingest.kafka.EventPublisher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
@@ -43,12 +42,10 @@ public class EventsResource {
     @Inject
     MeterRegistry meters;
 
-    private EventPublisher publisher;
     private Counter accepted;
 
     @PostConstruct
     void init() {
-        publisher = new EventPublisher(kafka.producer(), config.topics().crmEvents());
         accepted = Counter.builder("closer.events.accepted").description("Events accepted over HTTP")
                 .register(meters);
     }
@@ -68,7 +65,7 @@ public class EventsResource {
                     "A batch holds at most " + config.ingest().maxBatch() + " events; this one has " + events.size()
                             + ". Split it.").withInstance("/api/v1/events").response().build();
         }
-        publisher.publish(events, config.ingest().publishTimeout());
+        kafka.crmEvents().publish(events, config.ingest().publishTimeout());
         accepted.increment(events.size());
         return Response.accepted(new Accepted(events.size(), events.stream().map(CrmEvent::id).toList())).build();
     }
