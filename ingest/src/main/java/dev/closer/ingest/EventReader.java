@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.closer.ingest.data.PatchData;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.CloudEventData;
 import io.cloudevents.jackson.JsonCloudEventData;
@@ -165,6 +167,9 @@ public final class EventReader {
         for (ConstraintViolation<EventData> violation : validator.validate(data)) {
             errors.add("data." + violation.getPropertyPath() + ": " + violation.getMessage());
         }
+        if (data instanceof PatchData patch) {
+            errors.addAll(patchErrors(patch, EventTypes.DATA.get(EventTypes.PATCHES.get(event.getType()))));
+        }
         if (data.subjectId() != null && !data.subjectId().equals(event.getSubject())) {
             errors.add("subject: '" + event.getSubject() + "' must equal data." + data.subjectField()
                     + " '" + data.subjectId() + "'");
@@ -191,6 +196,66 @@ public final class EventReader {
         } catch (IOException e) {
             throw new InvalidEventException(List.of("data: not valid JSON: " + rootMessage(e)));
         }
+    }
+
+    /**
+     * A patch's fields are checked as the upsert's data would be, but only the fields it sets: a patch of a deal's
+     * amount need not carry the deal's name.
+     */
+    private List<String> patchErrors(PatchData patch, Class<? extends EventData> target) {
+        if (patch.fields() == null || patch.fields().isEmpty()) {
+            return patch.attributes() == null || patch.attributes().isEmpty()
+                    ? List.of("data: a patch needs fields or attributes") : List.of();
+        }
+        List<String> errors = new ArrayList<>();
+        for (String reserved : List.of("id", "attributes")) {
+            if (patch.fields().containsKey(reserved)) {
+                errors.add("data.fields." + reserved + ": not a patchable field (the id is data.id; custom "
+                        + "properties go under data.attributes)");
+            }
+        }
+        if (!errors.isEmpty()) {
+            return errors;
+        }
+        ObjectNode node = json.valueToTree(patch.fields());
+        node.put("id", patch.id());
+        EventData bound;
+        try {
+            bound = json.treeToValue(node, target);
+        } catch (UnrecognizedPropertyException e) {
+            return List.of("data.fields." + path(e) + ": unknown field (custom properties go under data.attributes)");
+        } catch (JsonMappingException e) {
+            return List.of("data.fields." + path(e) + ": expected " + describe(e.getPath()));
+        } catch (IOException e) {
+            return List.of("data.fields: " + rootMessage(e));
+        }
+        for (ConstraintViolation<EventData> violation : validator.validate(bound)) {
+            String field = violation.getPropertyPath().toString();
+            if (patch.fields().containsKey(field)) {
+                errors.add("data.fields." + field + ": " + violation.getMessage());
+            }
+        }
+        return errors;
+    }
+
+    /**
+     * The fields of a would-be patch that are invalid each on its own, with why: a CRM adapter keeps such a value
+     * as a custom property instead of refusing the whole webhook for one bad property.
+     *
+     * @param patchType one of {@link EventTypes#PATCHES}' keys
+     */
+    public Map<String, String> invalidFields(String patchType, String id, Map<String, Object> fields) {
+        Class<? extends EventData> target = EventTypes.DATA.get(EventTypes.PATCHES.get(patchType));
+        Map<String, String> invalid = new java.util.LinkedHashMap<>();
+        fields.forEach((name, value) -> {
+            java.util.HashMap<String, Object> one = new java.util.HashMap<>();
+            one.put(name, value);
+            List<String> errors = patchErrors(new PatchData(id, one, null), target);
+            if (!errors.isEmpty()) {
+                invalid.put(name, String.join("; ", errors));
+            }
+        });
+        return invalid;
     }
 
     private static String path(JsonMappingException e) {

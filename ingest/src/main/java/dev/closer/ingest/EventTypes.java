@@ -4,9 +4,11 @@ import dev.closer.ingest.data.AccountData;
 import dev.closer.ingest.data.ActivityData;
 import dev.closer.ingest.data.CallTranscribedData;
 import dev.closer.ingest.data.DealData;
+import dev.closer.ingest.data.DeletedData;
 import dev.closer.ingest.data.EmailRepliedData;
 import dev.closer.ingest.data.EmailSentData;
 import dev.closer.ingest.data.LeadData;
+import dev.closer.ingest.data.PatchData;
 import dev.closer.ingest.data.UserData;
 import java.util.Map;
 
@@ -25,17 +27,40 @@ public final class EventTypes {
     public static final String EMAIL_SENT = "closer.email.sent";
     public static final String EMAIL_REPLIED = "closer.email.replied";
     public static final String CALL_TRANSCRIBED = "closer.call.transcribed";
+    public static final String LEAD_PATCHED = "closer.lead.patched";
+    public static final String ACCOUNT_PATCHED = "closer.account.patched";
+    public static final String DEAL_PATCHED = "closer.deal.patched";
+    public static final String LEAD_DELETED = "closer.lead.deleted";
+    public static final String ACCOUNT_DELETED = "closer.account.deleted";
+    public static final String DEAL_DELETED = "closer.deal.deleted";
 
     /** Event type → data class. */
-    public static final Map<String, Class<? extends EventData>> DATA = Map.of(
-            ACCOUNT_UPSERTED, AccountData.class,
-            LEAD_UPSERTED, LeadData.class,
-            ACTIVITY_RECORDED, ActivityData.class,
-            USER_UPSERTED, UserData.class,
-            DEAL_UPSERTED, DealData.class,
-            EMAIL_SENT, EmailSentData.class,
-            EMAIL_REPLIED, EmailRepliedData.class,
-            CALL_TRANSCRIBED, CallTranscribedData.class);
+    public static final Map<String, Class<? extends EventData>> DATA = Map.ofEntries(
+            Map.entry(ACCOUNT_UPSERTED, AccountData.class),
+            Map.entry(LEAD_UPSERTED, LeadData.class),
+            Map.entry(ACTIVITY_RECORDED, ActivityData.class),
+            Map.entry(USER_UPSERTED, UserData.class),
+            Map.entry(DEAL_UPSERTED, DealData.class),
+            Map.entry(EMAIL_SENT, EmailSentData.class),
+            Map.entry(EMAIL_REPLIED, EmailRepliedData.class),
+            Map.entry(CALL_TRANSCRIBED, CallTranscribedData.class),
+            Map.entry(LEAD_PATCHED, PatchData.class),
+            Map.entry(ACCOUNT_PATCHED, PatchData.class),
+            Map.entry(DEAL_PATCHED, PatchData.class),
+            Map.entry(LEAD_DELETED, DeletedData.class),
+            Map.entry(ACCOUNT_DELETED, DeletedData.class),
+            Map.entry(DEAL_DELETED, DeletedData.class));
+
+    /**
+     * A patch type → the upsert type of the same record, whose data class names the fields a patch may set. A
+     * patch is applied as that upsert with the stored record's other fields.
+     */
+    public static final Map<String, String> PATCHES = Map.of(
+            LEAD_PATCHED, LEAD_UPSERTED, ACCOUNT_PATCHED, ACCOUNT_UPSERTED, DEAL_PATCHED, DEAL_UPSERTED);
+
+    /** A deletion type → the upsert type of the same record. */
+    public static final Map<String, String> DELETIONS = Map.of(
+            LEAD_DELETED, LEAD_UPSERTED, ACCOUNT_DELETED, ACCOUNT_UPSERTED, DEAL_DELETED, DEAL_UPSERTED);
 
     private EventTypes() {
     }

@@ -85,9 +85,11 @@ class EventReaderTest {
         String body = "{\"specversion\":\"1.0\",\"id\":\"e1\",\"source\":\"x\",\"type\":\"closer.nope\",\"data\":{}}";
         EventReader.InvalidBatchException e = assertThrows(EventReader.InvalidBatchException.class,
                 () -> reader.readBody(bytes(body)));
-        assertEquals(List.of("type: unknown event type 'closer.nope'; known: closer.account.upserted, "
-                        + "closer.activity.recorded, closer.call.transcribed, closer.deal.upserted, "
-                        + "closer.email.replied, closer.email.sent, closer.lead.upserted, closer.user.upserted",
+        assertEquals(List.of("type: unknown event type 'closer.nope'; known: closer.account.deleted, "
+                        + "closer.account.patched, closer.account.upserted, closer.activity.recorded, "
+                        + "closer.call.transcribed, closer.deal.deleted, closer.deal.patched, closer.deal.upserted, "
+                        + "closer.email.replied, closer.email.sent, closer.lead.deleted, closer.lead.patched, "
+                        + "closer.lead.upserted, closer.user.upserted",
                 "subject: required (the id of the account or lead the event is about)",
                 "time: required (it orders updates of the same entity)"), e.problems().get(0).errors());
     }
@@ -153,5 +155,33 @@ class EventReaderTest {
                 () -> reader.readBody(bytes(body)));
         assertEquals(List.of("data.sequenceStep: must be greater than or equal to 1",
                 "subject: 'lead-9' must equal data.leadId 'lead-1'"), e.problems().get(0).errors());
+    }
+
+    private static String patch(String type, String data) {
+        return """
+                {"specversion":"1.0","id":"p1","source":"crm/test","type":"%s","subject":"deal-1",
+                 "time":"2026-01-02T03:04:05Z","data":%s}""".formatted(type, data);
+    }
+
+    @Test
+    void shouldCheckAPatchsFieldsAsTheUpsertWouldButOnlyThoseItSets() throws Exception {
+        // a deal's name and stage are required in an upsert, not in a patch of its amount
+        assertEquals(1, reader.readBody(bytes(patch("closer.deal.patched",
+                "{\"id\":\"deal-1\",\"fields\":{\"amount\":\"1200.5\"}}"))).size());
+        EventReader.InvalidBatchException e = assertThrows(EventReader.InvalidBatchException.class,
+                () -> reader.readBody(bytes(patch("closer.deal.patched", "{\"id\":\"deal-1\",\"fields\":"
+                        + "{\"stage\":\"won\",\"colour\":1}}"))));
+        assertEquals(List.of("data.fields.colour: unknown field (custom properties go under data.attributes)"),
+                e.problems().get(0).errors());
+        e = assertThrows(EventReader.InvalidBatchException.class, () -> reader.readBody(bytes(patch(
+                "closer.deal.patched", "{\"id\":\"deal-1\",\"fields\":{\"stage\":\"won\"}}"))));
+        assertEquals(1, e.problems().get(0).errors().size());
+        assertTrue(e.problems().get(0).errors().get(0).startsWith("data.fields.stage: must be prospecting"));
+        e = assertThrows(EventReader.InvalidBatchException.class, () -> reader.readBody(bytes(patch(
+                "closer.deal.patched", "{\"id\":\"deal-1\"}"))));
+        assertEquals(List.of("data: a patch needs fields or attributes"), e.problems().get(0).errors());
+        assertEquals(java.util.Map.of("email", "data.fields.email: must be a well-formed email address"),
+                reader.invalidFields("closer.lead.patched", "lead-1",
+                        java.util.Map.of("email", "nope", "firstName", "Ada")));
     }
 }
