@@ -6,6 +6,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -152,13 +153,50 @@ public interface CloserConfig {
         @WithDefault("5m")
         Duration tolerance();
 
+        /**
+         * The URL CRMs call Closer at, as they see it (scheme, host, port, e.g. {@code https://closer.example.com}):
+         * HubSpot signs the URL it called, which differs from what Closer sees behind a proxy. Unset: the request's
+         * own URL.
+         */
+        Optional<String> publicUrl();
+
         interface Source {
-            /** How requests are signed and what they hold: {@code generic} (Closer's CloudEvents, X-Closer-Signature). */
+            /**
+             * What the source is, which sets how requests are authenticated and read: {@code generic} (Closer's
+             * CloudEvents, X-Closer-Signature with {@code secret}), {@code hubspot} (signature v3, or v1/v2, with
+             * the app's client {@code secret}), {@code salesforce} (outbound messages from {@code organization-ids})
+             * or {@code pipedrive} (webhooks v2 with Basic {@code username} and {@code password}).
+             */
             @WithDefault("generic")
             String type();
 
-            /** The shared secret the source signs with. */
-            String secret();
+            /** The shared secret: generic and hubspot. */
+            Optional<String> secret();
+
+            /** HTTP Basic user name the CRM sends: pipedrive. */
+            Optional<String> username();
+
+            /** HTTP Basic password the CRM sends: pipedrive. */
+            Optional<String> password();
+
+            /** Organisation ids whose outbound messages are taken (15 or 18 characters): salesforce. */
+            Optional<List<String>> organizationIds();
+
+            /** Take HubSpot's v1/v2 signatures, which have no timestamp and so no replay window: hubspot. */
+            @WithDefault("true")
+            boolean legacySignatures();
+
+            /** Prepended to the CRM's record ids (default: the source's name and a dash, e.g. {@code hubspot-}). */
+            Optional<String> idPrefix();
+
+            /**
+             * Field mapping overrides, by CRM object and property: {@code fields.contact.jobtitle=title}; {@code -}
+             * drops a property. Unmapped properties are kept as custom properties. Defaults: see CrmMapping.
+             */
+            Map<String, Map<String, String>> fields();
+
+            /** Value translations by Closer field: {@code values.stage.appointmentscheduled=discovery}. */
+            Map<String, Map<String, String>> values();
         }
     }
 

@@ -1,21 +1,26 @@
 package dev.closer.app.events;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.app.config.CloserConfig;
 import dev.closer.app.db.Unnest;
 import dev.closer.app.lead.Lead;
 import dev.closer.ingest.CrmEvent;
+import dev.closer.ingest.EventData;
 import dev.closer.ingest.EventTypes;
 import dev.closer.ingest.data.AboutLead;
 import dev.closer.ingest.data.AccountData;
 import dev.closer.ingest.data.ActivityData;
 import dev.closer.ingest.data.CallTranscribedData;
 import dev.closer.ingest.data.DealData;
+import dev.closer.ingest.data.DeletedData;
 import dev.closer.ingest.data.EmailRepliedData;
 import dev.closer.ingest.data.EmailSentData;
 import dev.closer.ingest.data.LeadData;
 import dev.closer.ingest.data.UserData;
 import dev.closer.ingest.kafka.EventConsumerLoop;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -83,19 +88,33 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
             }
             upsertUsers(c, byType.getOrDefault(EventTypes.USER_UPSERTED, List.of()));
             upsertAccounts(c, byType.getOrDefault(EventTypes.ACCOUNT_UPSERTED, List.of()));
+            applyPatches(c, ACCOUNTS, byType.getOrDefault(EventTypes.ACCOUNT_PATCHED, List.of()), (cc, rows) -> {
+                upsertAccounts(cc, rows);
+                return List.of();
+            });
             List<CrmEvent> leads = byType.getOrDefault(EventTypes.LEAD_UPSERTED, List.of());
-            List<Lead> changed = upsertLeads(c, leads);
+            List<Lead> changed = new ArrayList<>(upsertLeads(c, leads));
+            changed.addAll(applyPatches(c, LEADS, byType.getOrDefault(EventTypes.LEAD_PATCHED, List.of()),
+                    this::upsertLeads));
             Map<String, String> touched = new LinkedHashMap<>();
             Set<String> changedIds = new HashSet<>();
             changed.forEach(l -> changedIds.add(l.id));
             for (CrmEvent e : fresh) {
-                if (changedIds.contains(e.subject()) && EventTypes.LEAD_UPSERTED.equals(e.type())) {
+                if (changedIds.contains(e.subject())
+                        && (EventTypes.LEAD_UPSERTED.equals(e.type()) || EventTypes.LEAD_PATCHED.equals(e.type()))) {
                     touched.put(e.subject(), e.id());
                 } else if (e.data() instanceof AboutLead about) {
                     touched.put(about.leadId(), e.id());
                 }
             }
             upsertDeals(c, byType.getOrDefault(EventTypes.DEAL_UPSERTED, List.of()));
+            applyPatches(c, DEALS, byType.getOrDefault(EventTypes.DEAL_PATCHED, List.of()), (cc, rows) -> {
+                upsertDeals(cc, rows);
+                return List.of();
+            });
+            markDeleted(c, ACCOUNTS, byType.getOrDefault(EventTypes.ACCOUNT_DELETED, List.of()));
+            markDeleted(c, LEADS, byType.getOrDefault(EventTypes.LEAD_DELETED, List.of()));
+            markDeleted(c, DEALS, byType.getOrDefault(EventTypes.DEAL_DELETED, List.of()));
             insertActivities(c, byType.getOrDefault(EventTypes.ACTIVITY_RECORDED, List.of()));
             insertEmails(c, byType.getOrDefault(EventTypes.EMAIL_SENT, List.of()));
             insertReplies(c, byType.getOrDefault(EventTypes.EMAIL_REPLIED, List.of()));
@@ -166,7 +185,8 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                 on conflict (id) do update set name = excluded.name, domain = excluded.domain,
                     industry = excluded.industry, employees = excluded.employees, country = excluded.country,
                     annual_revenue = excluded.annual_revenue, attributes = excluded.attributes,
-                    event_time = excluded.event_time, updated_at = now()
+                    event_time = excluded.event_time, updated_at = now(), upserted_at = excluded.event_time,
+                    field_times = null, deleted_at = null, merged_into = null
                 where accounts.event_time <= excluded.event_time""", cols -> cols
                     .text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).name())
                     .text(rows, e -> d.apply(e).domain()).text(rows, e -> d.apply(e).industry())
@@ -233,6 +253,7 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                     page_views_per_visit = excluded.page_views_per_visit, do_not_email = excluded.do_not_email,
                     status = excluded.status, owner_id = excluded.owner_id, attributes = excluded.attributes,
                     crm_created_at = excluded.crm_created_at, event_time = excluded.event_time, updated_at = now(),
+                    upserted_at = excluded.event_time, field_times = null, deleted_at = null, merged_into = null,
                     status_changed_at = case when leads.status = excluded.status then leads.status_changed_at
                                              else excluded.status_changed_at end
                 where leads.event_time <= excluded.event_time
@@ -315,7 +336,8 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                     lead_id = excluded.lead_id, amount = excluded.amount, currency = excluded.currency,
                     stage = excluded.stage, owner_id = excluded.owner_id, attributes = excluded.attributes,
                     crm_created_at = excluded.crm_created_at, closed_at = excluded.closed_at,
-                    event_time = excluded.event_time, updated_at = now()
+                    event_time = excluded.event_time, updated_at = now(), upserted_at = excluded.event_time,
+                    field_times = null, deleted_at = null, merged_into = null
                 where deals.event_time <= excluded.event_time""", cols -> cols
                     .text(rows, e -> d.apply(e).id()).text(rows, e -> d.apply(e).name())
                     .text(rows, e -> d.apply(e).accountId()).text(rows, e -> d.apply(e).leadId())
@@ -330,6 +352,131 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                     .text(changes, StageChange::dealId).text(changes, StageChange::from)
                     .text(changes, StageChange::to).time(changes, StageChange::at)
                     .text(changes, StageChange::eventId));
+    }
+
+    /** A table whose records CRMs patch and delete, and the upsert its patches are applied as. */
+    private record PatchTarget(String table, String upsertType, Class<? extends EventData> data) {
+
+        /** The column of a data field: snake case, and the CRM's creation time is {@code crm_created_at}. */
+        String column(String field) {
+            return field.equals("createdAt") ? "crm_created_at"
+                    : field.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private static final PatchTarget ACCOUNTS = new PatchTarget("accounts", EventTypes.ACCOUNT_UPSERTED,
+            AccountData.class);
+    private static final PatchTarget LEADS = new PatchTarget("leads", EventTypes.LEAD_UPSERTED, LeadData.class);
+    private static final PatchTarget DEALS = new PatchTarget("deals", EventTypes.DEAL_UPSERTED, DealData.class);
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    /** A table's upsert. */
+    @FunctionalInterface
+    private interface Upsert<T> {
+        List<T> write(Connection c, List<CrmEvent> rows) throws SQLException;
+    }
+
+    /**
+     * Merges the patches with the stored records (locked), writes each merged record through the table's upsert
+     * like any other, then records which fields the patches set and when (the upsert resets that, as a full upsert
+     * must). Returns what the upsert returned.
+     */
+    private <T> List<T> applyPatches(Connection c, PatchTarget target, List<CrmEvent> patches, Upsert<T> upsert)
+            throws SQLException {
+        if (patches.isEmpty()) {
+            return List.of();
+        }
+        Map<String, List<CrmEvent>> bySubject = new LinkedHashMap<>();
+        patches.forEach(p -> bySubject.computeIfAbsent(p.subject(), k -> new ArrayList<>()).add(p));
+        Map<String, RecordPatch> merged = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("select id, to_jsonb(t), upserted_at, field_times, event_time, "
+                + "deleted_at from " + target.table() + " t where id = any(?::text[]) for update")) {
+            ps.setArray(1, c.createArrayOf("text", bySubject.keySet().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> row = readJson(rs.getString(2));
+                    Map<String, Object> stored = new LinkedHashMap<>();
+                    for (var component : target.data().getRecordComponents()) {
+                        if (!component.getName().equals("attributes")) {
+                            stored.put(component.getName(), row.get(target.column(component.getName())));
+                        }
+                    }
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> attributes = (Map<String, Object>) row.get("attributes");
+                    Map<String, OffsetDateTime> times = new HashMap<>();
+                    if (rs.getString(4) != null) {
+                        readJson(rs.getString(4)).forEach((k, v) -> times.put(k, OffsetDateTime.parse((String) v)));
+                    }
+                    OffsetDateTime eventTime = rs.getObject(5, OffsetDateTime.class);
+                    OffsetDateTime upsertedAt = rs.getObject(3, OffsetDateTime.class);
+                    if (upsertedAt == null && rs.getString(4) == null) {
+                        upsertedAt = eventTime; // inserted by a full upsert and not patched since
+                    }
+                    merged.put(rs.getString(1), new RecordPatch(stored, attributes, times, upsertedAt, eventTime,
+                            rs.getObject(6, OffsetDateTime.class)));
+                }
+            }
+        }
+        List<CrmEvent> upserts = new ArrayList<>();
+        List<Map.Entry<String, RecordPatch>> written = new ArrayList<>();
+        for (var entry : bySubject.entrySet()) {
+            RecordPatch record = merged.computeIfAbsent(entry.getKey(),
+                    id -> new RecordPatch(Map.of("id", id), Map.of(), Map.of(), null, null, null));
+            record.applyAll(entry.getValue());
+            if (!record.changed()) {
+                stale.increment(entry.getValue().size());
+                continue;
+            }
+            Map<String, Object> data = record.data();
+            data.put("id", entry.getKey());
+            if (target == DEALS) { // a deal first seen through a patch of other fields
+                if (data.get("name") == null) {
+                    data.put("name", entry.getKey());
+                }
+                if (data.get("stage") == null) {
+                    data.put("stage", "prospecting");
+                }
+            }
+            CrmEvent last = entry.getValue().get(entry.getValue().size() - 1);
+            CloudEvent whole = CloudEventBuilder.v1(last.cloudEvent()).withType(target.upsertType())
+                    .withTime(record.eventTime()).build();
+            upserts.add(new CrmEvent(whole, json.convertValue(data, target.data())));
+            written.add(Map.entry(entry.getKey(), record));
+        }
+        List<T> result = upsert.write(c, upserts);
+        execute(c, written, "update " + target.table() + """
+                 set upserted_at = t.upserted_at, field_times = t.field_times, deleted_at = t.deleted_at,
+                     merged_into = case when t.deleted_at is null then null else merged_into end
+                from unnest(?::text[], ?::timestamptz[], ?::jsonb[], ?::timestamptz[])
+                  as t (id, upserted_at, field_times, deleted_at)
+               where %s.id = t.id""".formatted(target.table()), cols -> cols
+                .text(written, Map.Entry::getKey).time(written, e -> e.getValue().upsertedAt())
+                .json(written, e -> e.getValue().fieldTimes()).time(written, e -> e.getValue().deletedAt()));
+        return result;
+    }
+
+    /**
+     * Marks records deleted (or merged into another) when the deletion is not older than their last change. A
+     * record that is not stored is left alone.
+     */
+    private void markDeleted(Connection c, PatchTarget target, List<CrmEvent> deletions) throws SQLException {
+        List<CrmEvent> rows = newestPerSubject(deletions);
+        stale.increment(rows.size() - execute(c, rows, "update " + target.table() + """
+                 set deleted_at = t.at, merged_into = t.merged_into, event_time = t.at, updated_at = now()
+                from unnest(?::text[], ?::timestamptz[], ?::text[]) as t (id, at, merged_into)
+               where %s.id = t.id and %s.event_time <= t.at""".formatted(target.table(), target.table()), cols -> cols
+                .text(rows, CrmEvent::subject).time(rows, CrmEvent::time)
+                .text(rows, e -> e.data(DeletedData.class).mergedInto())));
+    }
+
+    private Map<String, Object> readJson(String text) throws SQLException {
+        try {
+            return json.readValue(text, MAP);
+        } catch (java.io.IOException e) {
+            throw new SQLException("stored JSON could not be read: " + e.getMessage(), e);
+        }
     }
 
     private void insertActivities(Connection c, List<CrmEvent> rows) throws SQLException {

@@ -170,7 +170,7 @@ public class NightlyRescore {
                         insert into batch_chunks (run_id, seq, first_id, last_id, planned)
                         select ?, g, min(id), max(id), count(*)
                           from (select id, (row_number() over (order by id) - 1) / ? as g
-                                  from leads where status = 'open') as o
+                                  from leads where status = 'open' and deleted_at is null) as o
                          group by g""")) {
                     ps.setLong(1, id);
                     ps.setInt(2, config.batch().chunkSize());
@@ -291,7 +291,7 @@ public class NightlyRescore {
     private List<String> chunkLeads(Connection c, Claim claim) throws SQLException {
         List<String> ids = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "select id from leads where id between ? and ? and status = 'open' order by id")) {
+                "select id from leads where id between ? and ? and status = 'open' and deleted_at is null order by id")) {
             ps.setString(1, claim.firstId());
             ps.setString(2, claim.lastId());
             try (ResultSet rs = ps.executeQuery()) {

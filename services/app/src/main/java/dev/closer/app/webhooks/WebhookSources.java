@@ -1,0 +1,98 @@
+package dev.closer.app.webhooks;
+
+import dev.closer.app.config.CloserConfig;
+import dev.closer.ingest.EventReader;
+import dev.closer.ingest.webhook.CrmEvents;
+import dev.closer.ingest.webhook.CrmMapping;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The configured webhook sources, checked when the app starts: a source with an unknown type, missing credentials
+ * or a mapping of an object its CRM does not have stops start-up with a message naming the setting, instead of
+ * answering every webhook with an error.
+ */
+@ApplicationScoped
+@Startup
+public class WebhookSources {
+
+    static final Set<String> TYPES = Set.of("generic", "hubspot", "salesforce", "pipedrive");
+
+    /** A source ready to take requests. */
+    public record Source(String name, CloserConfig.Webhooks.Source config, CrmMapping mapping, CrmEvents events) {
+
+        String type() {
+            return config.type();
+        }
+    }
+
+    @Inject
+    CloserConfig config;
+    @Inject
+    EventReader reader;
+
+    private final Map<String, Source> sources = new HashMap<>();
+
+    @PostConstruct
+    void check() {
+        List<String> problems = new ArrayList<>();
+        config.webhooks().sources().forEach((name, source) -> {
+            String key = "closer.webhooks.sources." + name + ".";
+            if (!TYPES.contains(source.type())) {
+                problems.add(key + "type: '" + source.type() + "' is not one of " + TYPES);
+                return;
+            }
+            switch (source.type()) {
+                case "generic", "hubspot" -> require(problems, key + "secret", source.secret());
+                case "pipedrive" -> {
+                    require(problems, key + "username", source.username());
+                    require(problems, key + "password", source.password());
+                }
+                case "salesforce" -> {
+                    if (source.organizationIds().map(List::isEmpty).orElse(true)) {
+                        problems.add(key + "organization-ids: required (the Salesforce organisation ids to "
+                                + "accept outbound messages from)");
+                    }
+                }
+                default -> throw new IllegalStateException(source.type());
+            }
+            CrmMapping mapping = null;
+            if (!source.type().equals("generic")) {
+                try {
+                    mapping = CrmMapping.of(source.type(), source.idPrefix().orElse(name + "-"), source.fields(),
+                            source.values());
+                } catch (IllegalArgumentException e) {
+                    problems.add(key + e.getMessage());
+                    return;
+                }
+            }
+            sources.put(name, new Source(name, source, mapping, new CrmEvents(reader, name)));
+        });
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Webhook sources are misconfigured:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    private static void require(List<String> problems, String key, Optional<String> value) {
+        if (value.filter(v -> !v.isBlank()).isEmpty()) {
+            problems.add(key + ": required");
+        }
+    }
+
+    /** The source of this name, if configured. */
+    public Optional<Source> get(String name) {
+        return Optional.ofNullable(sources.get(name));
+    }
+
+    public boolean contains(String name) {
+        return sources.containsKey(name);
+    }
+}
