@@ -28,6 +28,8 @@ public interface CloserConfig {
 
     Webhooks webhooks();
 
+    Outbound outbound();
+
     Inference inference();
 
     Auth auth();
@@ -198,6 +200,29 @@ public interface CloserConfig {
             /** Value translations by Closer field: {@code values.stage.appointmentscheduled=discovery}. */
             Map<String, Map<String, String>> values();
         }
+    }
+
+    /** Webhooks out: subscriptions get signed JSON when scores move (outbound.OutboundDeliveries). */
+    interface Outbound {
+        /** Fan score changes out to subscriptions and send deliveries from this instance. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** First retry after a failed delivery; each further retry waits twice as long. */
+        @WithDefault("10s")
+        Duration backoff();
+
+        /** The longest wait between two attempts. */
+        @WithDefault("1h")
+        Duration maxBackoff();
+
+        /** Attempts before a delivery is dead (an admin can replay it). */
+        @WithDefault("8")
+        int maxAttempts();
+
+        /** How long one attempt may take (connect and response). */
+        @WithDefault("10s")
+        Duration timeout();
     }
 
     /** The nightly rescore of every open lead (scoring.batch.NightlyRescore). */

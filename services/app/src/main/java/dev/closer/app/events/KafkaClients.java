@@ -96,12 +96,17 @@ public class KafkaClients {
         return crmEvents;
     }
 
-    /** A new consumer in {@code groupId} that commits only when told to. */
+    /** A new consumer in {@code groupId} that commits only when told to, and starts a new group at the start. */
     public Consumer<String, byte[]> consumer(String groupId, int maxPollRecords) {
+        return consumer(groupId, maxPollRecords, "earliest");
+    }
+
+    /** A new consumer in {@code groupId} that commits only when told to; {@code reset}: where a new group starts. */
+    public Consumer<String, byte[]> consumer(String groupId, int maxPollRecords, String reset) {
         Map<String, Object> props = common();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, reset);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }

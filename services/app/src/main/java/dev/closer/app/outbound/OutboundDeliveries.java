@@ -1,0 +1,319 @@
+package dev.closer.app.outbound;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.closer.app.config.CloserConfig;
+import dev.closer.app.events.KafkaClients;
+import dev.closer.ingest.webhook.CloserSignature;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.jboss.logging.Logger;
+
+/**
+ * Webhooks out. Two steps, each safe to run on every instance:
+ * <ol>
+ *   <li><b>Fan-out</b>: reads score changes from the scores topic (consumer group {@code closer-outbound}) and
+ *       queues one delivery per matching subscription: {@code lead.score.changed} when the score moved by at least
+ *       the subscription's {@code min_points} (or is a lead's first), {@code lead.grade.changed} when the grade
+ *       changed. A delivery is unique per (subscription, event), so reading a message twice queues nothing twice;
+ *       offsets are committed after the rows are.</li>
+ *   <li><b>Sending</b>: claims due deliveries ({@code FOR UPDATE SKIP LOCKED}, pushing their next attempt out by a
+ *       lease), POSTs each as JSON signed with {@link CloserSignature} ({@code X-Closer-Signature}, the scheme of
+ *       the generic inbound webhook) and records the attempt. A 2xx delivers it; anything else retries after
+ *       {@code backoff × 2^(attempt-1)} (at most {@code max-backoff}), and after {@code max-attempts} the delivery
+ *       is dead until an admin replays it.</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class OutboundDeliveries {
+
+    private static final Logger LOG = Logger.getLogger(OutboundDeliveries.class);
+
+    /** The events a subscription can ask for. */
+    public static final Set<String> EVENTS = Set.of("lead.score.changed", "lead.grade.changed",
+            "email.reply.classified", "call.analysed");
+
+    @Inject
+    CloserConfig config;
+    @Inject
+    DataSource dataSource;
+    @Inject
+    KafkaClients kafka;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    MeterRegistry meters;
+
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private Consumer<String, byte[]> consumer;
+
+    void onStop(@Observes ShutdownEvent stop) {
+        synchronized (this) {
+            if (consumer != null) {
+                consumer.close(Duration.ofSeconds(2));
+            }
+        }
+    }
+
+    @Scheduled(identity = "outbound-fanout", every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    synchronized void fanOut() {
+        if (!config.outbound().enabled()) {
+            return;
+        }
+        try {
+            if (consumer == null) {
+                // From the newest score on when the group is new: a first subscription is not sent the past.
+                consumer = kafka.consumer("closer-outbound", 2000, "latest");
+                consumer.subscribe(List.of(config.topics().leadScores()));
+            }
+            long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            ConsumerRecords<String, byte[]> records;
+            do { // keep up with a nightly run's burst of changes, but give the scheduler back now and then
+                records = consumer.poll(Duration.ofMillis(200));
+                if (!records.isEmpty()) {
+                    queue(records);
+                    consumer.commitSync();
+                }
+            } while (!records.isEmpty() && System.nanoTime() < until);
+        } catch (RuntimeException | SQLException e) {
+            // Not committed: the same messages are read again and queue nothing twice.
+            LOG.warnf(e, "Outbound fan-out failed; the score changes are read again");
+            synchronized (this) {
+                if (consumer != null) {
+                    consumer.close(Duration.ofSeconds(1));
+                    consumer = null;
+                }
+            }
+        }
+    }
+
+    private record Subscription(long id, Set<String> events, int minPoints) {
+    }
+
+    private void queue(ConsumerRecords<String, byte[]> records) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            List<Subscription> subscriptions = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "select id, events, min_points from webhook_subscriptions where active");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    subscriptions.add(new Subscription(rs.getLong(1),
+                            Set.of((String[]) rs.getArray(2).getArray()), rs.getInt(3)));
+                }
+            }
+            if (subscriptions.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into webhook_deliveries (subscription_id, event_id, event_type, payload)
+                    values (?, ?, ?, ?::jsonb) on conflict do nothing""")) {
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    JsonNode change = readScoreChange(record);
+                    if (change == null) {
+                        continue;
+                    }
+                    Integer previous = change.hasNonNull("previousScore") ? change.get("previousScore").asInt() : null;
+                    int moved = previous == null ? Integer.MAX_VALUE : Math.abs(change.path("score").asInt() - previous);
+                    boolean gradeChanged = !change.path("grade").asText("").equals(change.path("previousGrade")
+                            .asText(""));
+                    for (Subscription s : subscriptions) {
+                        if (s.events().contains("lead.score.changed") && moved >= s.minPoints()) {
+                            add(ps, s, change, "lead.score.changed");
+                        }
+                        if (s.events().contains("lead.grade.changed") && gradeChanged) {
+                            add(ps, s, change, "lead.grade.changed");
+                        }
+                    }
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private JsonNode readScoreChange(ConsumerRecord<String, byte[]> record) {
+        try {
+            JsonNode node = json.readTree(record.value());
+            return node != null && node.hasNonNull("scoreId") && node.hasNonNull("leadId") ? node : null;
+        } catch (IOException e) {
+            LOG.warnf("Scores topic %s-%d@%d is not JSON; skipped", record.topic(), record.partition(),
+                    record.offset());
+            return null;
+        }
+    }
+
+    private void add(PreparedStatement ps, Subscription s, JsonNode change, String event) throws SQLException {
+        String eventId = "score-" + change.get("scoreId").asText() + "-" + event;
+        ObjectNode data = change.deepCopy();
+        data.remove(List.of("outboxId", "type"));
+        ObjectNode payload = json.createObjectNode();
+        payload.put("id", eventId);
+        payload.put("type", "closer." + event);
+        payload.put("time", change.path("scoredAt").asText());
+        payload.set("data", data);
+        ps.setLong(1, s.id());
+        ps.setString(2, eventId);
+        ps.setString(3, event);
+        ps.setString(4, payload.toString());
+        ps.addBatch();
+    }
+
+    private record Due(long id, int attempt, String eventId, String eventType, String payload, String url,
+                       String secret) {
+    }
+
+    @Scheduled(identity = "outbound-sender", every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void send() {
+        if (!config.outbound().enabled()) {
+            return;
+        }
+        try {
+            List<Due> due;
+            do {
+                due = claim(20);
+                List<CompletableFuture<Void>> sends = new ArrayList<>();
+                for (Due d : due) {
+                    sends.add(attempt(d));
+                }
+                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+            } while (due.size() == 20);
+        } catch (RuntimeException | SQLException e) {
+            LOG.warnf(e, "Outbound sending failed; due deliveries are retried");
+        }
+    }
+
+    private List<Due> claim(int limit) throws SQLException {
+        // The lease: a claimed delivery is not due again until its attempt has surely ended.
+        long leaseMillis = config.outbound().timeout().toMillis() * 2 + 1000;
+        List<Due> due = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     update webhook_deliveries d
+                        set attempts = d.attempts + 1, next_attempt_at = now() + ? * interval '1 millisecond'
+                       from webhook_subscriptions s
+                      where d.id in (select id from webhook_deliveries
+                                      where status = 'pending' and next_attempt_at <= now()
+                                      order by next_attempt_at limit ? for update skip locked)
+                        and s.id = d.subscription_id
+                  returning d.id, d.attempts, d.event_id, d.event_type, d.payload::text, s.url, s.secret""")) {
+            ps.setLong(1, leaseMillis);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    due.add(new Due(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7)));
+                }
+            }
+        }
+        return due;
+    }
+
+    private CompletableFuture<Void> attempt(Due d) {
+        byte[] body = d.payload().getBytes(StandardCharsets.UTF_8);
+        long started = System.nanoTime();
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(d.url())).timeout(config.outbound().timeout())
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "Closer-Webhooks/1")
+                    .header(CloserSignature.HEADER, CloserSignature.sign(d.secret(), Instant.now(), body))
+                    .header("X-Closer-Event", d.eventType())
+                    .header("X-Closer-Delivery", Long.toString(d.id()))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        } catch (IllegalArgumentException e) {
+            record(d, null, "invalid URL: " + e.getMessage(), started);
+            return CompletableFuture.completedFuture(null);
+        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .handle((response, error) -> {
+                    if (error != null) {
+                        Throwable cause = error.getCause() != null ? error.getCause() : error;
+                        record(d, null, cause.getClass().getSimpleName() + ": " + cause.getMessage(), started);
+                    } else {
+                        record(d, response.statusCode(), response.statusCode() / 100 == 2 ? null
+                                : "HTTP " + response.statusCode(), started);
+                    }
+                    return null;
+                });
+    }
+
+    /** Writes an attempt's outcome: delivered, retried later, or dead. */
+    private void record(Due d, Integer status, String error, long started) {
+        int millis = (int) ((System.nanoTime() - started) / 1_000_000);
+        boolean ok = error == null;
+        boolean dead = !ok && d.attempt() >= config.outbound().maxAttempts();
+        long backoff = Math.min(config.outbound().maxBackoff().toMillis(),
+                config.outbound().backoff().toMillis() << Math.min(30, d.attempt() - 1));
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    update webhook_deliveries
+                       set status = ?, last_status = ?, last_error = ?,
+                           delivered_at = case when ? then now() end,
+                           next_attempt_at = now() + ? * interval '1 millisecond'
+                     where id = ?""")) {
+                ps.setString(1, ok ? "delivered" : dead ? "dead" : "pending");
+                setInt(ps, 2, status);
+                ps.setString(3, error);
+                ps.setBoolean(4, ok);
+                ps.setLong(5, backoff);
+                ps.setLong(6, d.id());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    insert into webhook_attempts (delivery_id, attempt, status_code, error, millis)
+                    values (?, ?, ?, ?, ?)""")) {
+                ps.setLong(1, d.id());
+                ps.setInt(2, d.attempt());
+                setInt(ps, 3, status);
+                ps.setString(4, error);
+                ps.setInt(5, millis);
+                ps.executeUpdate();
+            }
+            c.commit();
+        } catch (SQLException e) {
+            LOG.warnf(e, "Outbound delivery %d: the attempt's outcome could not be stored; it is retried", d.id());
+            return;
+        }
+        Counter.builder("closer.outbound.attempts").tag("outcome", ok ? "delivered" : dead ? "dead" : "retry")
+                .description("Outbound webhook attempts, by outcome").register(meters).increment();
+        if (dead) {
+            LOG.warnf("Outbound delivery %d (%s to %s) is dead after %d attempts: %s", d.id(), d.eventId(), d.url(),
+                    d.attempt(), error);
+        }
+    }
+
+    private static void setInt(PreparedStatement ps, int index, Integer value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, java.sql.Types.INTEGER);
+        } else {
+            ps.setInt(index, value);
+        }
+    }
+}
