@@ -6,8 +6,8 @@ import io.cloudevents.kafka.KafkaMessageFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
@@ -42,24 +42,47 @@ public final class EventPublisher {
 
     /** Sends all events, then blocks until each is acknowledged or {@code timeout} has passed in total. */
     public void publish(List<CrmEvent> events, Duration timeout) {
-        List<Future<RecordMetadata>> sent = new ArrayList<>(events.size());
+        try {
+            publishAsync(events, timeout).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof PublishException p ? p : new PublishException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sends all events; the future completes when each is acknowledged, or fails with a {@link PublishException}
+     * when Kafka refuses one or {@code timeout} passes first. A caller that answers from the future (an HTTP
+     * endpoint) holds no thread while the broker acknowledges.
+     */
+    public CompletableFuture<Void> publishAsync(List<CrmEvent> events, Duration timeout) {
+        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(events.size());
         try {
             for (CrmEvent event : events) {
-                sent.add(producer.send(toRecord(topic, event)));
+                CompletableFuture<RecordMetadata> ack = new CompletableFuture<>();
+                producer.send(toRecord(topic, event), (metadata, error) -> {
+                    if (error != null) {
+                        ack.completeExceptionally(error);
+                    } else {
+                        ack.complete(metadata);
+                    }
+                });
+                acks.add(ack);
             }
-            long deadline = System.nanoTime() + timeout.toNanos();
-            for (Future<RecordMetadata> ack : sent) {
-                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
-        } catch (TimeoutException e) {
-            throw new PublishException("Kafka did not acknowledge within " + timeout.toMillis() + " ms", e);
-        } catch (ExecutionException e) {
-            throw new PublishException("Kafka refused the events: " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PublishException("interrupted while waiting for Kafka", e);
         } catch (org.apache.kafka.common.KafkaException e) {
-            throw new PublishException("Kafka is unavailable: " + e.getMessage(), e);
+            return CompletableFuture.failedFuture(new PublishException("Kafka is unavailable: " + e.getMessage(), e));
         }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((done, error) -> {
+                    if (error == null) {
+                        return null;
+                    }
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null
+                            ? error.getCause() : error;
+                    throw new CompletionException(cause instanceof TimeoutException
+                            ? new PublishException("Kafka did not acknowledge within " + timeout.toMillis() + " ms",
+                                    cause)
+                            : new PublishException("Kafka refused the events: " + cause.getMessage(), cause));
+                });
     }
 }

@@ -5,7 +5,6 @@ import dev.closer.app.events.KafkaClients;
 import dev.closer.app.problem.Problem;
 import dev.closer.ingest.CrmEvent;
 import dev.closer.ingest.EventReader;
-import dev.closer.ingest.kafka.EventPublisher;
 import dev.closer.ingest.webhook.CloserSignature;
 import dev.closer.ingest.webhook.HubSpotWebhooks;
 import dev.closer.ingest.webhook.PipedriveWebhooks;
@@ -13,6 +12,7 @@ import dev.closer.ingest.webhook.SalesforceOutboundMessages;
 import dev.closer.ingest.webhook.WebhookRejection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -28,6 +28,9 @@ import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -68,17 +71,18 @@ public class WebhookResource {
                     + "answered with the Ack envelope. pipedrive: a webhooks v2 event with Basic credentials. "
                     + "202 (200 with the Ack for salesforce) once Kafka has the events; 401 bad or stale signature; "
                     + "404 unknown source; 413 too large; 400 malformed; 503 with Retry-After when Kafka is away.")
-    public Response receive(@PathParam("source") String name, @Context HttpHeaders headers, @Context UriInfo uri,
-                            byte[] body) throws EventReader.InvalidBatchException {
+    @Blocking // checking and mapping run on a worker; the wait for Kafka's acknowledgement holds no thread
+    public CompletionStage<Response> receive(@PathParam("source") String name, @Context HttpHeaders headers,
+                                             @Context UriInfo uri, byte[] body) throws EventReader.InvalidBatchException {
         WebhookSources.Source source = sources.get(name).orElse(null);
         if (source == null) {
-            return refuse(name, new WebhookRejection(404, "unknown_source", "No webhook source '" + name
-                    + "' is configured (closer.webhooks.sources." + name + ".type and its credentials)"));
+            return done(refuse(name, new WebhookRejection(404, "unknown_source", "No webhook source '" + name
+                    + "' is configured (closer.webhooks.sources." + name + ".type and its credentials)")));
         }
         long max = config.webhooks().maxBodySize().asLongValue();
         if (body != null && body.length > max) {
-            return refuse(name, new WebhookRejection(413, "too_large", "The body has " + body.length
-                    + " bytes; at most " + max + " are accepted (closer.webhooks.max-body-size)"));
+            return done(refuse(name, new WebhookRejection(413, "too_large", "The body has " + body.length
+                    + " bytes; at most " + max + " are accepted (closer.webhooks.max-body-size)")));
         }
         byte[] bytes = body == null ? new byte[0] : body;
         List<CrmEvent> events;
@@ -126,32 +130,39 @@ public class WebhookResource {
                 }
             }
         } catch (WebhookRejection e) {
-            return refuse(name, e);
+            return done(refuse(name, e));
         }
         if (events.size() > config.ingest().maxBatch()) {
-            return refuse(name, new WebhookRejection(413, "too_large", "A webhook holds at most "
-                    + config.ingest().maxBatch() + " events; this one has " + events.size()));
+            return done(refuse(name, new WebhookRejection(413, "too_large", "A webhook holds at most "
+                    + config.ingest().maxBatch() + " events; this one has " + events.size())));
         }
-        if (!events.isEmpty()) {
-            try {
-                kafka.crmEvents().publish(events, config.ingest().publishTimeout());
-            } catch (EventPublisher.PublishException e) {
+        CompletableFuture<Void> published = events.isEmpty() ? CompletableFuture.completedFuture(null)
+                : kafka.crmEvents().publishAsync(events, config.ingest().publishTimeout());
+        int ignoredItems = ignored;
+        return published.handle((ok, error) -> {
+            if (error != null) {
                 rejected(name, "kafka_unavailable");
-                throw e; // 503 with Retry-After: the source retries, nothing is lost
+                // 503 with Retry-After (ProblemMappers): the source retries, nothing is lost
+                throw error instanceof CompletionException ? (CompletionException) error
+                        : new CompletionException(error);
             }
-        }
-        Counter.builder("closer.webhooks.accepted").tag("source", name).description("Webhook events accepted")
-                .register(meters).increment(events.size());
-        if (ignored > 0) {
-            Counter.builder("closer.webhooks.ignored").tag("source", name)
-                    .description("Webhook events of objects or kinds Closer does not keep").register(meters)
-                    .increment(ignored);
-        }
-        if (source.type().equals("salesforce")) {
-            return Response.ok(SalesforceOutboundMessages.ACK, MediaType.TEXT_XML_TYPE).build();
-        }
-        return Response.accepted(new Accepted(events.size(), ignored, events.stream().map(CrmEvent::id).toList()))
-                .type(MediaType.APPLICATION_JSON_TYPE).build();
+            Counter.builder("closer.webhooks.accepted").tag("source", name).description("Webhook events accepted")
+                    .register(meters).increment(events.size());
+            if (ignoredItems > 0) {
+                Counter.builder("closer.webhooks.ignored").tag("source", name)
+                        .description("Webhook events of objects or kinds Closer does not keep").register(meters)
+                        .increment(ignoredItems);
+            }
+            if (source.type().equals("salesforce")) {
+                return Response.ok(SalesforceOutboundMessages.ACK, MediaType.TEXT_XML_TYPE).build();
+            }
+            return Response.accepted(new Accepted(events.size(), ignoredItems,
+                    events.stream().map(CrmEvent::id).toList())).type(MediaType.APPLICATION_JSON_TYPE).build();
+        });
+    }
+
+    private static CompletionStage<Response> done(Response response) {
+        return CompletableFuture.completedFuture(response);
     }
 
     /** What a webhook became: the events published, and how many of its items Closer does not keep. */
