@@ -30,6 +30,10 @@ public final class CrmEvents {
     private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
 
+    /** What a CRM request became: the events to publish, and how many of its items Closer does not keep. */
+    public record Mapped(List<CrmEvent> events, int ignored) {
+    }
+
     private final EventReader reader;
     private final URI source;
 
@@ -60,6 +64,15 @@ public final class CrmEvents {
             return prefix + ":" + DigestUtils.sha256Hex(CANONICAL.writeValueAsBytes(tree)).substring(0, 40);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A JSON body, or a 400 rejection saying why it is not JSON. */
+    static JsonNode readJson(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new WebhookRejection(400, "malformed", "Not valid JSON: " + e.getMessage());
         }
     }
 

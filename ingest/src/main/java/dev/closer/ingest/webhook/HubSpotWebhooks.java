@@ -1,9 +1,7 @@
 package dev.closer.ingest.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.ingest.CrmEvent;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -44,17 +42,12 @@ public final class HubSpotWebhooks {
     public static final String SIGNATURE = "X-HubSpot-Signature";
     public static final String SIGNATURE_VERSION = "X-HubSpot-Signature-Version";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, String> OBJECT_TYPE_IDS = Map.of("0-1", "contact", "0-2", "company",
             "0-3", "deal");
 
     /** What a request carries for the signature check. */
     public record Signed(String method, String uri, byte[] body, String v3, String timestamp, String legacy,
                          String legacyVersion) {
-    }
-
-    /** The events of one request, and how many were ignored. */
-    public record Mapped(List<CrmEvent> events, int ignored) {
     }
 
     private HubSpotWebhooks() {
@@ -136,13 +129,8 @@ public final class HubSpotWebhooks {
      *
      * @throws WebhookRejection 400 when the body is not a HubSpot event array
      */
-    public static Mapped events(byte[] body, CrmMapping mapping, CrmEvents events) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (IOException e) {
-            throw new WebhookRejection(400, "malformed", "Not valid JSON: " + e.getMessage());
-        }
+    public static CrmEvents.Mapped events(byte[] body, CrmMapping mapping, CrmEvents events) {
+        JsonNode root = CrmEvents.readJson(body);
         if (root == null || !root.isArray() || root.isEmpty()) {
             throw new WebhookRejection(400, "malformed", "A HubSpot webhook is a non-empty JSON array of events");
         }
@@ -200,6 +188,6 @@ public final class HubSpotWebhooks {
                 default -> ignored++;
             }
         }
-        return new Mapped(out, ignored);
+        return new CrmEvents.Mapped(out, ignored);
     }
 }

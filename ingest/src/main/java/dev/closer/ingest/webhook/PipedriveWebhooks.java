@@ -1,9 +1,7 @@
 package dev.closer.ingest.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.ingest.CrmEvent;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -23,12 +21,7 @@ import java.util.Map;
  */
 public final class PipedriveWebhooks {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> ATTEMPT_KEYS = List.of("attempt", "attempt_no", "retry", "next_attempt_ts");
-
-    /** The events of one request ({@code ignored} is 1 when its entity is not one Closer keeps). */
-    public record Mapped(List<CrmEvent> events, int ignored) {
-    }
 
     private PipedriveWebhooks() {
     }
@@ -60,13 +53,8 @@ public final class PipedriveWebhooks {
      *
      * @throws WebhookRejection 400 when it is not a v2 webhook
      */
-    public static Mapped events(byte[] body, CrmMapping mapping, CrmEvents events) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (IOException e) {
-            throw new WebhookRejection(400, "malformed", "Not valid JSON: " + e.getMessage());
-        }
+    public static CrmEvents.Mapped events(byte[] body, CrmMapping mapping, CrmEvents events) {
+        JsonNode root = CrmEvents.readJson(body);
         JsonNode meta = root == null ? null : root.get("meta");
         if (meta == null || !meta.isObject() || !meta.hasNonNull("action") || !meta.hasNonNull("entity")
                 || !meta.hasNonNull("entity_id")) {
@@ -76,14 +64,14 @@ public final class PipedriveWebhooks {
         String entityName = meta.get("entity").asText();
         var entity = mapping.entity(entityName);
         if (entity.isEmpty()) {
-            return new Mapped(List.of(), 1);
+            return new CrmEvents.Mapped(List.of(), 1);
         }
         String id = CrmEvents.deliveryId("pipedrive", root, ATTEMPT_KEYS);
         OffsetDateTime time = time(meta, root.path("data"));
         String recordId = meta.get("entity_id").asText();
         String action = meta.get("action").asText();
         return switch (action) {
-            case "delete", "deleted" -> new Mapped(List.of(events.deleted(id, time, entity.get(),
+            case "delete", "deleted" -> new CrmEvents.Mapped(List.of(events.deleted(id, time, entity.get(),
                     mapping.id(recordId), meta.hasNonNull("merged_to_id")
                             ? mapping.id(meta.get("merged_to_id").asText()) : null)), 0);
             case "create", "change", "added", "updated" -> {
@@ -91,7 +79,7 @@ public final class PipedriveWebhooks {
                 if (!data.isObject()) {
                     throw new WebhookRejection(400, "malformed", "A " + action + " webhook needs the record in data");
                 }
-                yield new Mapped(List.of(events.patch(id, time,
+                yield new CrmEvents.Mapped(List.of(events.patch(id, time,
                         mapping.map(entityName, recordId, properties(entityName, data)))), 0);
             }
             default -> throw new WebhookRejection(400, "malformed", "meta.action must be create, change or "

@@ -50,10 +50,6 @@ public final class SalesforceOutboundMessages {
     public record Message(String organizationId, List<Notification> notifications) {
     }
 
-    /** The events of one message, and how many notifications were of objects Closer does not keep. */
-    public record Mapped(List<CrmEvent> events, int ignored) {
-    }
-
     private SalesforceOutboundMessages() {
     }
 
@@ -154,7 +150,7 @@ public final class SalesforceOutboundMessages {
     }
 
     /** Maps the notifications: each one's fields set the record's fields (a patch of those fields). */
-    public static Mapped events(Message message, CrmMapping mapping, CrmEvents events) {
+    public static CrmEvents.Mapped events(Message message, CrmMapping mapping, CrmEvents events) {
         List<CrmEvent> out = new ArrayList<>();
         int ignored = 0;
         for (Notification n : message.notifications()) {
@@ -176,6 +172,6 @@ public final class SalesforceOutboundMessages {
             out.add(events.patch("salesforce:" + message.organizationId() + ":" + n.id(), time,
                     mapping.map(n.type(), n.fields().get("Id"), properties)));
         }
-        return new Mapped(out, ignored);
+        return new CrmEvents.Mapped(out, ignored);
     }
 }

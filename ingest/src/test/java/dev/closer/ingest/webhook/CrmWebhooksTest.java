@@ -129,7 +129,7 @@ class CrmWebhooksTest {
     void hubspotEventsBecomePatchesAndDeletions() {
         CrmMapping mapping = CrmMapping.of("hubspot", "hs-", Map.of(), Map.of());
         CrmEvents events = new CrmEvents(reader, "hubspot");
-        HubSpotWebhooks.Mapped mapped = HubSpotWebhooks.events(bytes(EVENTS), mapping, events);
+        CrmEvents.Mapped mapped = HubSpotWebhooks.events(bytes(EVENTS), mapping, events);
         assertEquals(2, mapped.ignored(), "a ticket and an association change");
         List<CrmEvent> out = mapped.events();
         assertEquals(6, out.size());
@@ -247,7 +247,7 @@ class CrmWebhooksTest {
                 () -> SalesforceOutboundMessages.checkOrganization(message, Set.of("00D000000000099"))).reason());
 
         CrmMapping mapping = CrmMapping.of("salesforce", "sf-", Map.of(), Map.of());
-        SalesforceOutboundMessages.Mapped mapped = SalesforceOutboundMessages.events(message, mapping,
+        CrmEvents.Mapped mapped = SalesforceOutboundMessages.events(message, mapping,
                 new CrmEvents(reader, "salesforce"));
         assertEquals(1, mapped.ignored(), "a Case");
         CrmEvent lead = mapped.events().get(0);

@@ -6,6 +6,7 @@ import dev.closer.app.problem.Problem;
 import dev.closer.ingest.CrmEvent;
 import dev.closer.ingest.EventReader;
 import dev.closer.ingest.webhook.CloserSignature;
+import dev.closer.ingest.webhook.CrmEvents;
 import dev.closer.ingest.webhook.HubSpotWebhooks;
 import dev.closer.ingest.webhook.PipedriveWebhooks;
 import dev.closer.ingest.webhook.SalesforceOutboundMessages;
@@ -96,7 +97,7 @@ public class WebhookResource {
                                     headers.getHeaderString(HubSpotWebhooks.SIGNATURE),
                                     headers.getHeaderString(HubSpotWebhooks.SIGNATURE_VERSION)),
                             Instant.now(), config.webhooks().tolerance(), source.config().legacySignatures());
-                    HubSpotWebhooks.Mapped mapped = HubSpotWebhooks.events(bytes, source.mapping(), source.events());
+                    CrmEvents.Mapped mapped = HubSpotWebhooks.events(bytes, source.mapping(), source.events());
                     events = mapped.events();
                     ignored = mapped.ignored();
                 }
@@ -104,7 +105,7 @@ public class WebhookResource {
                     SalesforceOutboundMessages.Message message = SalesforceOutboundMessages.parse(bytes);
                     SalesforceOutboundMessages.checkOrganization(message,
                             Set.copyOf(source.config().organizationIds().orElseThrow()));
-                    SalesforceOutboundMessages.Mapped mapped = SalesforceOutboundMessages.events(message,
+                    CrmEvents.Mapped mapped = SalesforceOutboundMessages.events(message,
                             source.mapping(), source.events());
                     events = mapped.events();
                     ignored = mapped.ignored();
@@ -112,7 +113,7 @@ public class WebhookResource {
                 case "pipedrive" -> {
                     PipedriveWebhooks.verify(headers.getHeaderString(HttpHeaders.AUTHORIZATION),
                             source.config().username().orElseThrow(), source.config().password().orElseThrow());
-                    PipedriveWebhooks.Mapped mapped = PipedriveWebhooks.events(bytes, source.mapping(),
+                    CrmEvents.Mapped mapped = PipedriveWebhooks.events(bytes, source.mapping(),
                             source.events());
                     events = mapped.events();
                     ignored = mapped.ignored();
