@@ -1,0 +1,1 @@
+export const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
