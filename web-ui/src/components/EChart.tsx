@@ -11,6 +11,7 @@ import type { EChartsCoreOption } from 'echarts/core';
 echarts.use([BarChart, FunnelChart, LineChart, DatasetComponent, GridComponent, LegendComponent,
   MarkLineComponent, TooltipComponent, SVGRenderer]);
 
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 export const PALETTE = ['#2563eb', '#16a34a', '#f59e0b', '#dc2626', '#7c3aed', '#0891b2'];
 export const GRADE_COLORS: Record<string, string> = { A: '#15803d', B: '#65a30d', C: '#d97706', D: '#b91c1c' };
 
@@ -28,8 +29,8 @@ export function EChart({ option, label, height = 260 }: { option: EChartsCoreOpt
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption({ color: PALETTE, animation: false, textStyle: { fontFamily: 'inherit' }, ...option },
-      true);
+    // An explicit font: ECharts measures text (legends, labels) for layout, and 'inherit' measures wrong.
+    chart.current?.setOption({ color: PALETTE, animation: false, textStyle: { fontFamily: FONT }, ...option }, true);
   }, [option]);
   return <div ref={el} className="chart" role="img" aria-label={label} style={{ height }} />;
 }

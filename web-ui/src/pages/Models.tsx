@@ -97,7 +97,7 @@ function VersionDetail({ model }: { model: ModelView }) {
   const rows = metricRows(model.metrics);
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis' },
-    legend: { top: 0 },
+    legend: { top: 0, itemGap: 24 },
     grid: { left: 150, right: 24, top: 32, bottom: 28 },
     xAxis: { type: 'value', min: 0, max: 1 },
     yAxis: { type: 'category', data: rows.map((r) => modelLabel(r.model)), inverse: true },
@@ -232,13 +232,13 @@ function DriftChart({ drift }: { drift: ReturnType<typeof useApi<Drift>> }) {
   const alertAt = typeof drift.data?.alertAt === 'number' ? drift.data.alertAt : 0.2;
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis' },
-    grid: { left: 150, right: 40, top: 8, bottom: 28 },
+    grid: { left: 150, right: 40, top: 24, bottom: 28 },
     xAxis: { type: 'value', name: 'PSI' },
     yAxis: { type: 'category', inverse: true, data: features.map((f) => f.feature) },
     series: [{ type: 'bar', name: 'PSI',
       data: features.map((f) => ({ value: Number(f.psi.toFixed(4)), itemStyle: { color: f.alert ? '#dc2626' : '#2563eb' } })),
       markLine: { symbol: 'none', data: [{ xAxis: alertAt, name: 'alert' }], lineStyle: { color: '#dc2626', type: 'dashed' },
-        label: { formatter: `alert ${alertAt}` } } }],
+        label: { formatter: `alert ${alertAt}`, position: 'start' } } }],
   }), [features, alertAt]);
   if (drift.state === 'loading' && !drift.data) return <Loading what="drift" />;
   if (drift.state === 'error') {

@@ -93,7 +93,7 @@ function stageLabel(stage: string) {
 function ReplyTrend({ data }: { data: OverviewData }) {
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis' },
-    legend: { bottom: 0 },
+    legend: { bottom: 0, itemGap: 24 },
     grid: { left: 48, right: 48, top: 12, bottom: 56 },
     xAxis: { type: 'category', data: data.replyTrend.map((w) => day(w.week)) },
     yAxis: [{ type: 'value', minInterval: 1 },
