@@ -2,7 +2,9 @@
 #
 # Run every test of the project:
 #   java    ./mvnw -B verify against the local PostgreSQL (database closer_test) and a throwaway
-#           Kafka broker on localhost:19092 (fresh data each run), both started as needed
+#           Kafka broker on localhost:19092 (fresh data each run), both started as needed; it builds
+#           web-ui/ with the machine's npm (node 20+) and runs its browser tests in Debian's chromium
+#           (installed with apt when missing)
 #   python  /usr/bin/python3 -m pytest ml -q (Debian packages for torch, scikit-learn, onnx, ...)
 # Both parts run even when the first fails; the exit status is non-zero when either failed.
 # Everything this script started is stopped at the end, however it ends.
@@ -98,6 +100,22 @@ run_java() {
   export CLOSER_TEST_JDBC_USERNAME="$DB_USER"
   export CLOSER_TEST_JDBC_PASSWORD="$DB_PASSWORD"
   export CLOSER_TEST_KAFKA_BOOTSTRAP="localhost:$TEST_KAFKA_PORT"
+  # The web UI: Quinoa builds it with the machine's npm; WebUiE2EIT drives Debian's chromium over it and
+  # generates its small world with ml/simulator (standard library only). Here a missing browser fails the test
+  # instead of skipping it.
+  if ! command -v npm >/dev/null 2>&1; then
+    JAVA_RESULT="FAIL  npm not found: node 20+ with npm is needed to build web-ui/"
+    return 1
+  fi
+  if ! (ensure_packages chromium); then
+    JAVA_RESULT="FAIL  could not install chromium for the web UI's browser tests"
+    return 1
+  fi
+  if [[ ! -x /usr/bin/python3 ]] && ! (ensure_packages python3); then
+    JAVA_RESULT="FAIL  could not install python3 for the simulator the web UI's browser tests use"
+    return 1
+  fi
+  export CLOSER_E2E_REQUIRED=1
   (cd "$REPO" && ./mvnw -B -ntp verify "${MVN_ARGS[@]}") || rc=$?
   if ((rc == 0)); then
     JAVA_RESULT="PASS  ./mvnw verify ($(elapsed $((SECONDS - start))))"

@@ -23,6 +23,8 @@ public class LeadService {
     LeadScoreRepository scores;
     @Inject
     AppUserRepository users;
+    @Inject
+    LeadTimeline timeline;
 
     /** Empty when there is no such lead; throws {@link ForbiddenException} when the caller may not see it. */
     public Optional<LeadView> find(Caller caller, String id) {
@@ -39,6 +41,15 @@ public class LeadService {
         });
     }
 
+    /** The lead's timeline, newest first, before {@code before}; empty when there is no such lead. */
+    public Optional<List<LeadTimeline.Entry>> timeline(Caller caller, String id, java.time.OffsetDateTime before,
+                                                       int limit) {
+        return leads.findByIdOptional(id).map(lead -> {
+            requireVisible(caller, lead);
+            return timeline.of(id, before, limit);
+        });
+    }
+
     public List<LeadView> page(Caller caller, String after, int limit) {
         List<Lead> page = leads.page(after, visibleOwners(caller), limit);
         Map<String, LeadScore> latest = scores.latest(page.stream().map(l -> l.id).toList());
@@ -46,7 +57,7 @@ public class LeadService {
     }
 
     /** Owner ids whose leads the caller sees, or null for all. */
-    private List<String> visibleOwners(Caller caller) {
+    public List<String> visibleOwners(Caller caller) {
         if (caller.isAdmin()) {
             return null;
         }

@@ -3,6 +3,7 @@ package dev.closer.app.lead.rest;
 import dev.closer.app.auth.Caller;
 import dev.closer.app.auth.Roles;
 import dev.closer.app.lead.LeadService;
+import dev.closer.app.lead.LeadTimeline;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.time.OffsetDateTime;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -56,6 +58,16 @@ public class LeadResource {
     public List<LeadView.ScoreView> scores(@PathParam("id") String id,
                                            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
         return leads.history(Caller.of(identity), id, limit).orElseThrow(() -> notFound(id));
+    }
+
+    @GET
+    @Path("/{id}/activities")
+    @Operation(summary = "A lead's timeline, newest first: activities, emails sent to it, its replies and calls",
+            description = "before (ISO-8601) pages back: pass the oldest entry's time.")
+    public List<LeadTimeline.Entry> activities(@PathParam("id") String id, @QueryParam("before") OffsetDateTime before,
+                                               @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(500) int limit) {
+        return leads.timeline(Caller.of(identity), id, before == null ? OffsetDateTime.now().plusYears(100) : before,
+                limit).orElseThrow(() -> notFound(id));
     }
 
     private static NotFoundException notFound(String id) {

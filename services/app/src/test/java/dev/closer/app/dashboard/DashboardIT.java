@@ -1,0 +1,173 @@
+package dev.closer.app.dashboard;
+
+import static dev.closer.app.support.Api.leadEvent;
+import static dev.closer.app.support.Api.unique;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.closer.app.auth.ApiKeyService;
+import dev.closer.app.auth.Roles;
+import dev.closer.app.support.Api;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The web UI's read models and live stream keep to what the caller may see. */
+@QuarkusTest
+class DashboardIT {
+
+    @Inject
+    ApiKeyService keys;
+    @Inject
+    EntityManager em;
+
+    @TestHTTPResource("/")
+    URL app;
+
+    private ApiKeyService.CreatedKey repEast;
+    private ApiKeyService.CreatedKey repWest;
+    private ApiKeyService.CreatedKey managerEast;
+    private String admin;
+    private String eastLead;
+    private String westLead;
+
+    @BeforeEach
+    void world() {
+        String team = unique("east");
+        repEast = Api.newKey(keys, Roles.REP, team);
+        repWest = Api.newKey(keys, Roles.REP, unique("west"));
+        managerEast = Api.newKey(keys, Roles.MANAGER, team);
+        admin = Api.newKey(keys, Roles.ADMIN, null).key();
+        eastLead = unique("lead");
+        westLead = unique("lead");
+        post(eastLead, repEast.userId(), "Ada");
+        post(westLead, repWest.userId(), "Bob");
+        String activity = """
+                {"specversion":"1.0","id":"%s","source":"closer/test","type":"closer.activity.recorded",
+                 "subject":"%s","time":"2026-03-02T10:00:00Z","datacontenttype":"application/json",
+                 "data":{"id":"%s","leadId":"%s","type":"page_view","occurredAt":"2026-03-02T10:00:00Z",
+                         "properties":{"page":"pricing"}}}""".formatted(unique("evt"), eastLead, unique("act"), eastLead);
+        Api.as(admin).contentType("application/cloudevents+json").body(activity).post("/api/v1/events").then()
+                .statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> scored(eastLead) && scored(westLead)
+                && count("select count(*) from activities where lead_id = ?1", eastLead) == 1);
+    }
+
+    private void post(String lead, String owner, String name) {
+        Api.as(admin).contentType("application/cloudevents+json").body(leadEvent(unique("evt"), lead,
+                        "2026-03-01T10:00:00Z", "\"ownerId\":\"" + owner + "\",\"firstName\":\"" + name + "\""))
+                .post("/api/v1/events").then().statusCode(202);
+    }
+
+    private boolean scored(String lead) {
+        return count("select count(*) from lead_scores where lead_id = ?1", lead) > 0;
+    }
+
+    private long count(String sql, Object... params) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            var q = em.createNativeQuery(sql);
+            for (int i = 0; i < params.length; i++) {
+                q.setParameter(i + 1, params[i]);
+            }
+            return ((Number) q.getSingleResult()).longValue();
+        });
+    }
+
+    @Test
+    void shouldShowARepTheirOwnLeadsAndAManagerTheirTeamsInTheLeadTable() {
+        Api.as(repEast.key()).get("/api/v1/dashboard/leads?status=&limit=500").then().statusCode(200)
+                .body("items.ownerId", everyItem(equalTo(repEast.userId())))
+                .body("items.id", hasItem(eastLead)).body("items.id", not(hasItem(westLead)))
+                .body("owners.id", equalTo(List.of(repEast.userId())));
+        Api.as(managerEast.key()).get("/api/v1/dashboard/leads?status=&limit=500").then().statusCode(200)
+                .body("items.id", hasItem(eastLead)).body("items.id", not(hasItem(westLead)));
+        Api.as(admin).get("/api/v1/dashboard/leads?status=&limit=500&q=" + westLead).then().statusCode(200)
+                .body("total", equalTo(1)).body("items[0].id", equalTo(westLead))
+                .body("items[0].ownerId", equalTo(repWest.userId()));
+    }
+
+    @Test
+    void shouldSortFilterAndRefuseWhatItDoesNotKnow() {
+        Api.as(repEast.key()).get("/api/v1/dashboard/leads?sort=lastActivity&dir=desc&status=open").then()
+                .statusCode(200).body("items[0].id", equalTo(eastLead))
+                .body("items[0].lastActivityAt", containsString("2026-03-02"));
+        Api.as(repEast.key()).get("/api/v1/dashboard/leads?sort=drop table").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("sort must be one of"));
+        Api.as(repEast.key()).get("/api/v1/dashboard/leads?grade=Z").then().statusCode(400);
+        Api.as(repEast.key()).get("/api/v1/dashboard/leads?q=%25").then().statusCode(200); // % is text, not a wildcard
+    }
+
+    @Test
+    void shouldGiveTheTimelineToThoseWhoMaySeeTheLeadOnly() {
+        Api.as(repEast.key()).get("/api/v1/leads/" + eastLead + "/activities").then().statusCode(200)
+                .body("[0].kind", equalTo("activity")).body("[0].type", equalTo("page_view"))
+                .body("[0].properties.page", equalTo("pricing"));
+        Api.as(repWest.key()).get("/api/v1/leads/" + eastLead + "/activities").then().statusCode(403)
+                .contentType("application/problem+json");
+        Api.as(repWest.key()).get("/api/v1/leads/" + unique("nobody") + "/activities").then().statusCode(404);
+    }
+
+    @Test
+    void shouldCountTheOverviewOverTheCallersLeads() {
+        Api.as(repEast.key()).get("/api/v1/dashboard/overview").then().statusCode(200)
+                .body("scoredLeads", equalTo(1)).body("funnel.stage", hasItem("discovery"));
+    }
+
+    @Test
+    void shouldStreamNewScoresOfTheRepsOwnLeadsOnlyAndNeverWithoutAToken() throws Exception {
+        io.restassured.RestAssured.given().get("/api/v1/leads/scores/stream?token=nope").then().statusCode(401)
+                .contentType("application/problem+json");
+        io.restassured.RestAssured.given().post("/api/v1/leads/scores/stream-token").then().statusCode(401);
+        String token = Api.as(repEast.key()).post("/api/v1/leads/scores/stream-token").then().statusCode(200)
+                .extract().path("token");
+
+        List<String> lines = new CopyOnWriteArrayList<>();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<java.io.InputStream> res = http.send(HttpRequest.newBuilder(URI.create(app.toString()
+                        + "api/v1/leads/scores/stream?token=" + token)).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (java.io.IOException e) {
+                // closed at the end of the test
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        Thread.sleep(2500); // the feed starts from the scores written after the stream opened (next poll)
+
+        String mine = unique("lead");
+        String theirs = unique("lead");
+        post(theirs, repWest.userId(), "Theirs");
+        post(mine, repEast.userId(), "Mine");
+        await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream().anyMatch(l -> l.contains(mine)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> scored(theirs));
+        Thread.sleep(2500); // a poll after the other rep's score was written
+        res.body().close();
+        assertFalse(lines.stream().anyMatch(l -> l.contains(theirs)), "a rep was streamed another rep's lead");
+        assertFalse(lines.stream().anyMatch(l -> l.contains(westLead)));
+    }
+}

@@ -1,0 +1,114 @@
+// The lead table's state: sort, filters and page, kept in the URL's query string so a view can be linked and
+// survives a reload. Pure functions: unit-tested in leadTable.test.ts.
+
+export type SortKey = 'score' | 'grade' | 'change' | 'owner' | 'lastActivity' | 'name';
+export type Dir = 'asc' | 'desc';
+
+export interface TableState {
+  sort: SortKey;
+  dir: Dir;
+  grade: string; // '' = any
+  owner: string; // '' = any
+  status: string; // '' = any
+  q: string;
+  page: number; // 0-based
+}
+
+export const PAGE_SIZE = 50;
+export const SORT_KEYS: SortKey[] = ['score', 'grade', 'change', 'owner', 'lastActivity', 'name'];
+const GRADES = ['A', 'B', 'C', 'D'];
+const STATUSES = ['open', 'converted', 'disqualified'];
+
+export const DEFAULT_STATE: TableState = {
+  sort: 'score', dir: 'desc', grade: '', owner: '', status: 'open', q: '', page: 0,
+};
+
+/** The direction a column sorts in when first clicked: names and owners A→Z, numbers and dates largest first. */
+export function firstDir(key: SortKey): Dir {
+  return key === 'name' || key === 'owner' || key === 'grade' ? 'asc' : 'desc';
+}
+
+/** Clicking a column header: the same column flips direction, another starts at its natural one; page 1 again. */
+export function toggleSort(state: TableState, key: SortKey): TableState {
+  const dir: Dir = state.sort === key ? (state.dir === 'asc' ? 'desc' : 'asc') : firstDir(key);
+  return { ...state, sort: key, dir, page: 0 };
+}
+
+/** A filter changed: back to the first page. */
+export function setFilter(state: TableState, name: 'grade' | 'owner' | 'status' | 'q', value: string): TableState {
+  return { ...state, [name]: value, page: 0 };
+}
+
+/** The aria-sort value of a column header. */
+export function ariaSort(state: TableState, key: SortKey): 'ascending' | 'descending' | 'none' {
+  if (state.sort !== key) return 'none';
+  return state.dir === 'asc' ? 'ascending' : 'descending';
+}
+
+/** URL query string -> state; anything unknown falls back to the default. */
+export function fromQuery(search: string): TableState {
+  const p = new URLSearchParams(search);
+  const sort = p.get('sort') as SortKey | null;
+  const dir = p.get('dir');
+  const grade = (p.get('grade') ?? '').toUpperCase();
+  const status = p.get('status');
+  const page = Number.parseInt(p.get('page') ?? '1', 10);
+  return {
+    sort: sort && SORT_KEYS.includes(sort) ? sort : DEFAULT_STATE.sort,
+    dir: dir === 'asc' || dir === 'desc' ? dir : DEFAULT_STATE.dir,
+    grade: GRADES.includes(grade) ? grade : '',
+    owner: p.get('owner') ?? '',
+    status: status === null ? DEFAULT_STATE.status : STATUSES.includes(status) ? status : '',
+    q: p.get('q') ?? '',
+    page: Number.isFinite(page) && page > 1 ? page - 1 : 0,
+  };
+}
+
+/** State -> URL query string (pages counted from 1; defaults left out). */
+export function toQuery(s: TableState): string {
+  const p = new URLSearchParams();
+  if (s.sort !== DEFAULT_STATE.sort) p.set('sort', s.sort);
+  if (s.dir !== DEFAULT_STATE.dir) p.set('dir', s.dir);
+  if (s.grade) p.set('grade', s.grade);
+  if (s.owner) p.set('owner', s.owner);
+  if (s.status !== DEFAULT_STATE.status) p.set('status', s.status);
+  if (s.q.trim()) p.set('q', s.q.trim());
+  if (s.page > 0) p.set('page', String(s.page + 1));
+  return p.toString();
+}
+
+/** State -> the API's query string for GET /api/v1/dashboard/leads. */
+export function apiQuery(s: TableState): string {
+  const p = new URLSearchParams({ sort: s.sort, dir: s.dir, offset: String(s.page * PAGE_SIZE),
+    limit: String(PAGE_SIZE) });
+  if (s.grade) p.set('grade', s.grade);
+  if (s.owner) p.set('owner', s.owner);
+  if (s.status) p.set('status', s.status);
+  if (s.q.trim()) p.set('q', s.q.trim());
+  return p.toString();
+}
+
+/**
+ * Keyboard moves between the table's rows: the index of the row to focus after a key, or null when the key is
+ * not one of ours. ArrowDown/ArrowUp one row, Home/End the first/last, PageDown/PageUp ten rows.
+ */
+export function nextRow(key: string, current: number, rows: number): number | null {
+  if (rows === 0) return null;
+  const clamp = (i: number) => Math.max(0, Math.min(rows - 1, i));
+  switch (key) {
+    case 'ArrowDown': return clamp(current + 1);
+    case 'ArrowUp': return clamp(current - 1);
+    case 'Home': return 0;
+    case 'End': return rows - 1;
+    case 'PageDown': return clamp(current + 10);
+    case 'PageUp': return clamp(current - 10);
+    default: return null;
+  }
+}
+
+/** "1–50 of 1,234" */
+export function rangeLabel(page: number, shown: number, total: number): string {
+  if (shown === 0) return `0 of ${total.toLocaleString('en')}`;
+  const from = page * PAGE_SIZE + 1;
+  return `${from.toLocaleString('en')}–${(from + shown - 1).toLocaleString('en')} of ${total.toLocaleString('en')}`;
+}

@@ -1,0 +1,259 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api, ApiError, type BatchRun, type Drift, type ModelView } from '../api';
+import { EChart } from '../components/EChart';
+import { Empty, ErrorState, Loading } from '../components/State';
+import { dateTime, duration, pct, relative } from '../format';
+import { curves, driftFeatures, metricRows, modelLabel, progress, sortVersions } from '../models';
+import { can, type Me } from '../session';
+import { useApi } from '../useApi';
+
+interface Comparison {
+  count: number;
+  meanAbsoluteDifference: number | null;
+  spearman: number | null;
+  gradeAgreement: number | null;
+  histogram: { buckets: string[]; active: number[]; shadow: number[] } | null;
+}
+
+export function Models({ me }: { me: Me }) {
+  const models = useApi<ModelView[]>('/api/v1/models');
+  const [selected, setSelected] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  const versions = useMemo(() => sortVersions(models.data ?? []), [models.data]);
+  const current = versions.find((m) => `${m.name}/${m.version}` === selected)
+    ?? versions.find((m) => m.status === 'active') ?? versions[0];
+
+  async function act(label: string, path: string) {
+    if (!window.confirm(`${label}?`)) return;
+    setMessage(null);
+    try {
+      const m = await api<ModelView>(path, { method: 'POST' });
+      setMessage({ ok: true, text: `${label}: ${m.name}/${m.version} is ${m.status}.` });
+      models.reload();
+    } catch (e) {
+      setMessage({ ok: false, text: `${label} failed: ${e instanceof ApiError ? e.detail || e.title : String(e)}` });
+    }
+  }
+
+  return (
+    <section>
+      <h1>Models</h1>
+      {message && <p className={message.ok ? 'notice' : 'form-error'} role="status">{message.text}</p>}
+      <div className="card">
+        <h2>Versions</h2>
+        {models.state === 'loading' && !models.data && <Loading what="models" />}
+        {models.state === 'error' && <ErrorState error={models.error} what="models" retry={models.reload} />}
+        {models.data && (versions.length === 0 ? <Empty>No model is registered.</Empty> : (
+          <table className="versions">
+            <thead>
+              <tr>
+                <th scope="col">Version</th><th scope="col">Status</th><th scope="col">Source</th>
+                <th scope="col" className="num">ROC AUC</th><th scope="col">Validated</th><th scope="col">Activated</th>
+                {can.manageModels(me.role) && <th scope="col">Actions</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {versions.map((m) => {
+                const key = `${m.name}/${m.version}`;
+                const auc = metricRows(m.metrics)[0]?.rocAuc?.mean;
+                return (
+                  <tr key={key} aria-current={current === m ? 'true' : undefined} data-version={key}>
+                    <th scope="row">
+                      <button type="button" className="link" onClick={() => setSelected(key)}
+                        aria-pressed={current === m}>{key}</button>
+                    </th>
+                    <td><span className={`status ${m.status}`}>{m.status}</span></td>
+                    <td>{m.source}</td>
+                    <td className="num">{auc != null ? auc.toFixed(3) : '–'}</td>
+                    <td>{m.validatedAt ? relative(m.validatedAt) : '–'}</td>
+                    <td>{m.activatedAt ? relative(m.activatedAt) : '–'}</td>
+                    {can.manageModels(me.role) && (
+                      <td className="actions">
+                        {m.status === 'validated' || m.status === 'retired'
+                          ? <button type="button" onClick={() => act(`Activate ${key}`, `/api/v1/models/${m.name}/versions/${m.version}/activate`)}>Activate</button>
+                          : null}
+                        {m.status === 'active' && versions.some((o) => o.name === m.name && o.status === 'retired')
+                          ? <button type="button" onClick={() => act(`Roll back ${m.name}`, `/api/v1/models/${m.name}/rollback`)}>Roll back</button>
+                          : null}
+                      </td>
+                    )}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        ))}
+      </div>
+      {current && <VersionDetail model={current} />}
+      {can.seeBatch(me.role)
+        ? <Batch me={me} />
+        : <div className="card"><h2>Batch runs and drift</h2><Empty>Batch runs and drift are shown to managers and admins.</Empty></div>}
+    </section>
+  );
+}
+
+function VersionDetail({ model }: { model: ModelView }) {
+  const rows = metricRows(model.metrics);
+  const option = useMemo(() => ({
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, itemGap: 24 },
+    grid: { left: 150, right: 24, top: 32, bottom: 28 },
+    xAxis: { type: 'value', min: 0, max: 1 },
+    yAxis: { type: 'category', data: rows.map((r) => modelLabel(r.model)), inverse: true },
+    series: [
+      { type: 'bar', name: 'ROC AUC', data: rows.map((r) => r.rocAuc?.mean ?? null) },
+      { type: 'bar', name: 'PR AUC', data: rows.map((r) => r.prAuc?.mean ?? null) },
+      { type: 'bar', name: 'Brier (lower is better)', data: rows.map((r) => r.brier?.mean ?? null) },
+    ],
+  }), [rows]);
+  const dataset = model.metrics?.dataset;
+  const exported = curves(model.metrics);
+  return (
+    <div className="card" data-testid="version-detail">
+      <h2>{model.name}/{model.version} <span className={`status ${model.status}`}>{model.status}</span></h2>
+      {dataset && <p className="sub">Trained on {dataset.name} ({Number(dataset.rows).toLocaleString('en')} rows
+        {dataset.synthetic ? ', synthetic' : ''}), evaluated by {model.metrics?.cv?.folds ?? '?'}-fold cross-validation
+        against baselines. Validation: {model.validation?.passed === true ? 'parity passed' : model.validation?.passed === false ? 'failed' : 'not run'}.</p>}
+      {rows.length === 0
+        ? <Empty>This version's metrics.json has no evaluation results.</Empty>
+        : (
+          <>
+            <EChart option={option} label={`Cross-validated metrics of ${model.name}/${model.version} and its baselines`}
+              height={60 + rows.length * 56} />
+            <table className="metrics">
+              <thead><tr><th scope="col">Model</th><th scope="col" className="num">ROC AUC (95% CI)</th>
+                <th scope="col" className="num">PR AUC</th><th scope="col" className="num">Brier</th></tr></thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.model}>
+                    <th scope="row">{modelLabel(r.model)}</th>
+                    <td className="num">{r.rocAuc ? `${r.rocAuc.mean.toFixed(3)}${r.rocAuc.low != null ? ` (${r.rocAuc.low.toFixed(3)}–${r.rocAuc.high!.toFixed(3)})` : ''}` : '–'}</td>
+                    <td className="num">{r.prAuc ? r.prAuc.mean.toFixed(3) : '–'}</td>
+                    <td className="num">{r.brier ? r.brier.mean.toFixed(3) : '–'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      <p className="sub">{exported.length
+        ? `Curves exported: ${exported.join(', ')}.`
+        : 'ROC, calibration and lift curves: ml/ does not export curve points in metrics.json yet, so only the summary metrics are plotted.'}</p>
+      {model.status === 'shadow' && <ShadowComparison model={model} />}
+    </div>
+  );
+}
+
+function ShadowComparison({ model }: { model: ModelView }) {
+  const c = useApi<Comparison>(`/api/v1/models/${model.name}/versions/${model.version}/comparison`);
+  if (c.state === 'loading') return <Loading what="the shadow comparison" />;
+  if (c.state === 'error') return <ErrorState error={c.error} what="the shadow comparison" retry={c.reload} />;
+  if (!c.data.count) return <Empty>The shadow has not scored any lead yet.</Empty>;
+  return (
+    <p>Shadow against active on {c.data.count.toLocaleString('en')} leads: mean difference{' '}
+      {c.data.meanAbsoluteDifference?.toFixed(1)} points, rank correlation {c.data.spearman?.toFixed(3)}, same grade{' '}
+      {pct(c.data.gradeAgreement)}.</p>
+  );
+}
+
+function Batch({ me }: { me: Me }) {
+  const runs = useApi<BatchRun[]>('/api/v1/batch/runs?limit=10');
+  // Drift is measured at the end of a run: ask for it only once one has finished (the API answers 404 before).
+  const finished = runs.data?.some((r) => r.status === 'finished') ?? false;
+  const drift = useApi<Drift>(finished ? '/api/v1/batch/drift' : null);
+  const [error, setError] = useState<string | null>(null);
+  const running = runs.data?.some((r) => r.status === 'running') ?? false;
+  const { reload } = runs;
+  const reloadDrift = drift.reload;
+
+  // Follow a running run's progress.
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(reload, 2000);
+    return () => {
+      clearInterval(t);
+      reloadDrift();
+    };
+  }, [running, reload, reloadDrift]);
+
+  async function start() {
+    if (!window.confirm('Start a batch run that rescores every open lead now?')) return;
+    setError(null);
+    try {
+      await api('/api/v1/batch/runs', { method: 'POST' });
+      reload();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.detail || e.title : String(e));
+    }
+  }
+
+  return (
+    <div className="grid two">
+      <div className="card" data-testid="batch-runs">
+        <div className="card-head">
+          <h2>Batch runs</h2>
+          {can.startBatch(me.role) && <button type="button" onClick={start} disabled={running}>
+            {running ? 'A run is in progress' : 'Start a batch run'}</button>}
+        </div>
+        {error && <p className="form-error" role="alert">{error}</p>}
+        {runs.state === 'loading' && !runs.data && <Loading what="batch runs" />}
+        {runs.state === 'error' && <ErrorState error={runs.error} what="batch runs" retry={reload} />}
+        {runs.data && (runs.data.length === 0 ? <Empty>No batch run yet. The nightly run starts at 02:00.</Empty> : (
+          <ul className="runs">
+            {runs.data.map((r) => (
+              <li key={r.id} data-run={r.id}>
+                <div className="run-head">
+                  <strong>Run {r.id}</strong> <span className={`status ${r.status}`}>{r.status}</span>
+                  <span className="sub"> · {r.trigger}{r.requestedBy ? ` by ${r.requestedBy}` : ''} · {dateTime(r.createdAt)}</span>
+                </div>
+                <progress max={1} value={progress(r)} aria-label={`Run ${r.id} progress`} />
+                <div className="sub">{r.done.toLocaleString('en')} of {r.total.toLocaleString('en')} leads
+                  ({pct(progress(r))}) · {r.changed.toLocaleString('en')} changed · {r.failed} failed
+                  {r.leadsPerSecond ? ` · ${Math.round(r.leadsPerSecond)} leads/s` : ''}
+                  {r.status === 'running' && r.etaSeconds != null ? ` · about ${duration(r.etaSeconds)} left` : ''}</div>
+              </li>
+            ))}
+          </ul>
+        ))}
+      </div>
+      <div className="card" data-testid="drift">
+        <h2>Drift</h2>
+        {runs.data && !finished
+          ? <Empty>No batch run has finished yet; drift is measured at the end of each run.</Empty>
+          : <DriftChart drift={drift} />}
+      </div>
+    </div>
+  );
+}
+
+function DriftChart({ drift }: { drift: ReturnType<typeof useApi<Drift>> }) {
+  const features = driftFeatures(drift.data);
+  const alertAt = typeof drift.data?.alertAt === 'number' ? drift.data.alertAt : 0.2;
+  const option = useMemo(() => ({
+    tooltip: { trigger: 'axis' },
+    grid: { left: 150, right: 40, top: 24, bottom: 28 },
+    xAxis: { type: 'value', name: 'PSI' },
+    yAxis: { type: 'category', inverse: true, data: features.map((f) => f.feature) },
+    series: [{ type: 'bar', name: 'PSI',
+      data: features.map((f) => ({ value: Number(f.psi.toFixed(4)), itemStyle: { color: f.alert ? '#dc2626' : '#2563eb' } })),
+      markLine: { symbol: 'none', data: [{ xAxis: alertAt, name: 'alert' }], lineStyle: { color: '#dc2626', type: 'dashed' },
+        label: { formatter: `alert ${alertAt}`, position: 'start' } } }],
+  }), [features, alertAt]);
+  if (drift.state === 'loading' && !drift.data) return <Loading what="drift" />;
+  if (drift.state === 'error') {
+    if (drift.error instanceof ApiError && drift.error.status === 404) {
+      return <Empty>No batch run has finished yet; drift is measured at the end of each run.</Empty>;
+    }
+    return <ErrorState error={drift.error} what="drift" retry={drift.reload} />;
+  }
+  if (features.length === 0) return <Empty>Drift was not measured by the last run ({String(drift.data?.reason ?? 'no reference data')}).</Empty>;
+  return (
+    <>
+      <p className="sub">Population stability of each input and of the score against the training data, run {drift.data!.runId},
+        {' '}{dateTime(drift.data!.measuredAt)}, model {String(drift.data!.modelVersion)}. At or above {alertAt} is an alert.</p>
+      <EChart option={option} label={`Drift by feature; ${features.filter((f) => f.alert).length} at or above ${alertAt}`}
+        height={40 + features.length * 22} />
+    </>
+  );
+}

@@ -1,0 +1,148 @@
+import { useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router-dom';
+import type { Overview as OverviewData, ScoreChange } from '../api';
+import { EChart, GRADE_COLORS } from '../components/EChart';
+import { Empty, ErrorState, Loading } from '../components/State';
+import { day, leadName, pct, relative, signed } from '../format';
+import { addChange, isHot, openScoreStream, type LiveStatus } from '../live';
+import type { Me } from '../session';
+import { useApi } from '../useApi';
+
+export function Overview({ me }: { me: Me }) {
+  const data = useApi<OverviewData>('/api/v1/dashboard/overview?weeks=12');
+  return (
+    <section>
+      <h1>Overview</h1>
+      <div className="grid two">
+        <div className="card">
+          <h2>Open leads by grade</h2>
+          {data.state === 'loading' && <Loading what="grades" />}
+          {data.state === 'error' && <ErrorState error={data.error} what="the overview" retry={data.reload} />}
+          {data.state === 'ok' && <Grades data={data.data} />}
+        </div>
+        <LiveScores me={me} />
+        <div className="card">
+          <h2>Pipeline</h2>
+          {data.state === 'loading' && <Loading what="the pipeline" />}
+          {data.state === 'error' && <ErrorState error={data.error} what="the pipeline" retry={data.reload} />}
+          {data.state === 'ok' && <Funnel data={data.data} />}
+        </div>
+        <div className="card">
+          <h2>Reply rate by week</h2>
+          {data.state === 'loading' && <Loading what="the reply rate" />}
+          {data.state === 'error' && <ErrorState error={data.error} what="the reply rate" retry={data.reload} />}
+          {data.state === 'ok' && <ReplyTrend data={data.data} />}
+        </div>
+        <div className="card">
+          <h2>This week's calls</h2>
+          <Empty>Talk ratio against the 43% reference arrives with issue #6 (call analysis).</Empty>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function Grades({ data }: { data: OverviewData }) {
+  const option = useMemo(() => {
+    const counts = Object.fromEntries(data.grades.map((g) => [g.key, g.count]));
+    return {
+      tooltip: { trigger: 'axis' },
+      grid: { left: 48, right: 16, top: 16, bottom: 28 },
+      xAxis: { type: 'category', data: ['A', 'B', 'C', 'D'] },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [{ type: 'bar', name: 'Open leads', barWidth: '55%',
+        data: ['A', 'B', 'C', 'D'].map((g) => ({ value: counts[g] ?? 0, itemStyle: { color: GRADE_COLORS[g] } })),
+        label: { show: true, position: 'top' } }],
+    };
+  }, [data]);
+  if (data.scoredLeads === 0) return <Empty>No open lead has a score yet. Scores appear as events arrive.</Empty>;
+  const statuses = data.statuses.filter((s) => s.key !== 'open')
+    .map((s) => `${s.count.toLocaleString('en')} ${s.key}`).join(', ');
+  return (
+    <>
+      <p className="sub" data-testid="grade-total">{data.scoredLeads.toLocaleString('en')} scored open leads{statuses ? ` · ${statuses}` : ''}</p>
+      <EChart option={option} label={`Open leads by grade: ${data.grades.map((g) => `${g.key} ${g.count}`).join(', ')}`} />
+    </>
+  );
+}
+
+function Funnel({ data }: { data: OverviewData }) {
+  const option = useMemo(() => ({
+    tooltip: { trigger: 'item', formatter: '{b}: {c} deals' },
+    series: [{ type: 'funnel', sort: 'none', left: 16, right: 120, top: 8, bottom: 8, minSize: '12%', gap: 2,
+      label: { position: 'right', formatter: '{b}: {c}' },
+      data: data.funnel.map((s, i) => ({ name: stageLabel(s.stage), value: s.reached,
+        itemStyle: { color: FUNNEL_COLORS[i % FUNNEL_COLORS.length] } })) }],
+  }), [data]);
+  if (data.funnel.every((s) => s.reached === 0)) return <Empty>No deals yet.</Empty>;
+  const open = data.funnel.reduce((n, s) => n + s.open, 0);
+  return (
+    <>
+      <p className="sub">Deals that reached each stage · {open.toLocaleString('en')} open now</p>
+      <EChart option={option} label={`Deals reaching each stage: ${data.funnel.map((s) => `${stageLabel(s.stage)} ${s.reached}`).join(', ')}`} />
+    </>
+  );
+}
+
+const FUNNEL_COLORS = ['#1e3a8a', '#1d4ed8', '#3b82f6', '#60a5fa', '#15803d'];
+
+function stageLabel(stage: string) {
+  return stage === 'closed_won' ? 'Won' : stage.charAt(0).toUpperCase() + stage.slice(1);
+}
+
+function ReplyTrend({ data }: { data: OverviewData }) {
+  const option = useMemo(() => ({
+    tooltip: { trigger: 'axis' },
+    legend: { bottom: 0, itemGap: 24 },
+    grid: { left: 48, right: 48, top: 12, bottom: 56 },
+    xAxis: { type: 'category', data: data.replyTrend.map((w) => day(w.week)) },
+    yAxis: [{ type: 'value', minInterval: 1 },
+      { type: 'value', axisLabel: { formatter: (v: number) => pct(v) }, min: 0, splitLine: { show: false } }],
+    series: [
+      { type: 'bar', name: 'Emails sent (weeks from Monday)', data: data.replyTrend.map((w) => w.sent), itemStyle: { color: '#93c5fd' } },
+      { type: 'line', name: 'Reply rate', yAxisIndex: 1, data: data.replyTrend.map((w) => (w.sent ? w.replied / w.sent : 0)),
+        itemStyle: { color: '#1d4ed8' } },
+    ],
+  }), [data]);
+  if (data.replyTrend.length === 0) return <Empty>No emails sent in the last 12 weeks.</Empty>;
+  const sent = data.replyTrend.reduce((n, w) => n + w.sent, 0);
+  const replied = data.replyTrend.reduce((n, w) => n + w.replied, 0);
+  return (
+    <>
+      <p className="sub">{sent.toLocaleString('en')} emails, {pct(sent ? replied / sent : 0, 1)} replied, last 12 weeks</p>
+      <EChart option={option} label={`Reply rate per week over the last 12 weeks, ${pct(sent ? replied / sent : 0, 1)} overall`} />
+    </>
+  );
+}
+
+function LiveScores({ me }: { me: Me }) {
+  const [changes, setChanges] = useState<ScoreChange[]>([]);
+  const [status, setStatus] = useState<LiveStatus>('connecting');
+  const [hotOnly, setHotOnly] = useState(false);
+  useEffect(() => openScoreStream((c) => setChanges((l) => addChange(l, c)), setStatus), [me.userId]);
+  const shown = hotOnly ? changes.filter(isHot) : changes;
+  return (
+    <div className="card" data-testid="live">
+      <div className="card-head">
+        <h2>Leads scored live</h2>
+        <span className={`live ${status}`} data-testid="live-status">{status === 'live' ? '● live' : status}</span>
+      </div>
+      <label className="inline"><input type="checkbox" checked={hotOnly} onChange={(e) => setHotOnly(e.target.checked)} />
+        {' '}Hot only (grade A)</label>
+      {shown.length === 0
+        ? <Empty>{status === 'live' ? 'Waiting for the next score…' : 'Connecting to the score stream…'}</Empty>
+        : (
+          <ul className="feed" aria-live="polite">
+            {shown.map((c) => (
+              <li key={c.scoreId} className={isHot(c) ? 'hot' : ''}>
+                <span className={`grade g${c.grade}`}>{c.grade}</span>
+                <Link to={`/leads/${encodeURIComponent(c.leadId)}`}>{leadName({ id: c.leadId, name: c.name })}</Link>
+                <span className="num">{c.score} <small>({signed(c.previousScore == null ? null : c.score - c.previousScore)})</small></span>
+                <time dateTime={c.scoredAt}>{relative(c.scoredAt)}</time>
+              </li>
+            ))}
+          </ul>
+        )}
+    </div>
+  );
+}
