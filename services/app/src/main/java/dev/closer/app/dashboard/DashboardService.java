@@ -62,7 +62,7 @@ public class DashboardService {
         return QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = dataSource.getConnection()) {
                 List<Object> args = new ArrayList<>();
-                StringBuilder where = new StringBuilder(" where true");
+                StringBuilder where = new StringBuilder(" where l.deleted_at is null"); // deleted in the CRM
                 if (owners != null) {
                     where.append(" and l.owner_id = any(?)");
                     args.add(c.createArrayOf("text", owners.toArray()));
