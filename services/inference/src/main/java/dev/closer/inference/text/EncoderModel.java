@@ -1,0 +1,100 @@
+package dev.closer.inference.text;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The pretrained sentence encoders Closer serves. Each one's ONNX graph and {@code tokenizer.json} are resources of a
+ * langchain4j embedding jar on Maven Central (a dependency of this module), so a build needs no model hub.
+ *
+ * <p>Pooling and the token limit are the ones langchain4j applies to the same files (its
+ * {@code AllMiniLmL6V2QuantizedEmbeddingModel} and {@code BgeSmallEnV15QuantizedEmbeddingModel}), so that our
+ * embeddings are theirs: mean pooling for MiniLM, the {@code [CLS]} vector for BGE, then L2 normalisation. The limits
+ * come from how langchain4j configures the tokenizer: truncation on, at the {@code tokenizer.json}'s own
+ * {@code max_length} (128 for MiniLM's file) or else 512 (BGE's file sets none); both counts include {@code [CLS]}
+ * and {@code [SEP]}. The default was picked by measurement (docs/benchmarks.md, "Text encoder").
+ *
+ * @param id           the name configuration uses ({@code closer.text.encoder})
+ * @param onnxResource classpath resource of the quantized ONNX graph
+ * @param tokenizer    classpath resource of the Hugging Face {@code tokenizer.json}
+ * @param maxTokens    tokens per text after truncation, {@code [CLS]} and {@code [SEP]} included
+ */
+public enum EncoderModel {
+    /** sentence-transformers/all-MiniLM-L6-v2, int8-quantized: 6 layers, 384 dimensions, mean pooling. */
+    MINILM("minilm", "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json", Pooling.MEAN, 128, 384),
+    /** BAAI/bge-small-en-v1.5, int8-quantized: 12 layers, 384 dimensions, the {@code [CLS]} vector. */
+    BGE_SMALL("bge-small", "bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json", Pooling.CLS, 512, 384);
+
+    /** How a text's token vectors become one vector (before L2 normalisation). */
+    public enum Pooling {
+        /** The average of the vectors of the text's tokens, {@code [CLS]} and {@code [SEP]} included. */
+        MEAN,
+        /** The vector of the first token, {@code [CLS]}. */
+        CLS
+    }
+
+    private final String id;
+    private final String onnxResource;
+    private final String tokenizerResource;
+    private final Pooling pooling;
+    private final int maxTokens;
+    private final int dimension;
+
+    EncoderModel(String id, String onnxResource, String tokenizerResource, Pooling pooling, int maxTokens,
+                 int dimension) {
+        this.id = id;
+        this.onnxResource = onnxResource;
+        this.tokenizerResource = tokenizerResource;
+        this.pooling = pooling;
+        this.maxTokens = maxTokens;
+        this.dimension = dimension;
+    }
+
+    /** The encoder served when configuration names none. */
+    public static EncoderModel defaultModel() {
+        return MINILM;
+    }
+
+    /**
+     * The encoder configuration names, e.g. {@code minilm} or {@code bge-small} (case-insensitive; the enum constant's
+     * name is accepted too).
+     */
+    public static EncoderModel byName(String name) {
+        if (name == null || name.isBlank()) {
+            return defaultModel();
+        }
+        String wanted = name.trim().toLowerCase(Locale.ROOT);
+        for (EncoderModel model : values()) {
+            if (model.id.equals(wanted) || model.name().toLowerCase(Locale.ROOT).equals(wanted)) {
+                return model;
+            }
+        }
+        throw new IllegalArgumentException("Unknown text encoder '" + name + "'; known: "
+                + Arrays.stream(values()).map(EncoderModel::id).collect(Collectors.joining(", ")));
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String onnxResource() {
+        return onnxResource;
+    }
+
+    public String tokenizerResource() {
+        return tokenizerResource;
+    }
+
+    public Pooling pooling() {
+        return pooling;
+    }
+
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+}

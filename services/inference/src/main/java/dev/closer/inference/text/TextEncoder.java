@@ -1,0 +1,322 @@
+package dev.closer.inference.text;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.closer.inference.InferenceException;
+import dev.closer.inference.OnnxModel;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A pretrained sentence encoder: texts → unit-length vectors, the features the text heads read (reply, intent, tone).
+ * The same class computes serving's features and, through {@link EmbedCommand}, the training set's, so training and
+ * serving cannot drift apart.
+ *
+ * <p>Embeddings match langchain4j's on the same files (checked per text by {@code TextEncoderParityTest}): the same
+ * tokenizer settings and truncation, the pooling of {@link EncoderModel}, L2 normalisation. What differs is how the
+ * work is done. {@link #embedAll} tokenizes every text once (langchain4j tokenizes each three times), sorts the texts
+ * by token count, cuts them into runs of {@link TextEncoderOptions#batchSize()} texts padded to the longest of the
+ * run, and hands the runs, longest first, to {@link TextEncoderOptions#threads()} workers, each an ONNX Runtime run
+ * with its own few threads instead of one oversubscribed pool. Results come back in input order.
+ *
+ * <p>Input handling:
+ * <ul>
+ *   <li>{@code null} is refused with {@link IllegalArgumentException} (naming its index in a batch).</li>
+ *   <li>An empty or whitespace-only text is embedded as the empty token sequence ({@code [CLS] [SEP]}): one fixed,
+ *       valid vector, the same for every such text, so an email without a body still gets features. (langchain4j
+ *       refuses such texts.)</li>
+ *   <li>A text longer than {@link EncoderModel#maxTokens()} tokens is truncated: only its beginning is read
+ *       (128 tokens, about 90 English words, for MiniLM; 512 for BGE), as langchain4j does with these tokenizers.
+ *       Callers that need all of a long document should split it and combine the vectors themselves.</li>
+ *   <li>Any Unicode is accepted: characters the vocabulary lacks (most emoji) become {@code [UNK]}.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: the tokenizer and the ONNX session may be used concurrently. {@link #embed} runs on the caller's
+ * thread; {@link #embedAll} uses the encoder's own worker threads when it has more than one run to do.
+ */
+public final class TextEncoder implements AutoCloseable {
+
+    private final TextEncoderOptions options;
+    private final EncoderModel model;
+    private final OnnxModel onnx;
+    private final HuggingFaceTokenizer tokenizer;
+    private final boolean wantsTokenTypes;
+    private final ExecutorService workers;
+
+    private TextEncoder(TextEncoderOptions options, OnnxModel onnx, HuggingFaceTokenizer tokenizer) {
+        this.options = options;
+        this.model = options.model();
+        this.onnx = onnx;
+        this.tokenizer = tokenizer;
+        this.wantsTokenTypes = onnx.inputNames().contains("token_type_ids");
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.workers = options.threads() == 1 ? null : Executors.newFixedThreadPool(options.threads(), task -> {
+            Thread thread = new Thread(task, "text-encoder-" + model.id() + "-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** {@link TextEncoderOptions#of} the model: exact, and all cores. */
+    public static TextEncoder open(EncoderModel model) {
+        return open(TextEncoderOptions.of(model));
+    }
+
+    /** Loads the model's ONNX graph and tokenizer from the classpath (the langchain4j embedding jars). */
+    public static TextEncoder open(TextEncoderOptions options) {
+        EncoderModel model = options.model();
+        byte[] graph = resource(model.onnxResource());
+        HuggingFaceTokenizer tokenizer = tokenizer(model);
+        OnnxModel onnx;
+        try {
+            onnx = OnnxModel.load("text-encoder/" + model.id(), graph, options.inference());
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+        if (!onnx.inputNames().containsAll(List.of("input_ids", "attention_mask"))) {
+            onnx.close();
+            tokenizer.close();
+            throw new InferenceException("Text encoder " + model.id() + ": the ONNX graph lacks input_ids or "
+                    + "attention_mask (inputs: " + onnx.inputNames() + ")");
+        }
+        return new TextEncoder(options, onnx, tokenizer);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = TextEncoder.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new InferenceException("Resource " + name + " is not on the classpath: the langchain4j "
+                        + "embedding jars are dependencies of closer-inference");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new InferenceException("Could not read resource " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static HuggingFaceTokenizer tokenizer(EncoderModel model) {
+        // DJL reports to AWS when it runs on EC2 unless told not to; a self-hosted product should not.
+        if (System.getenv("OPT_OUT_TRACKING") == null && System.getProperty("OPT_OUT_TRACKING") == null) {
+            System.setProperty("OPT_OUT_TRACKING", "true");
+        }
+        byte[] json = resource(model.tokenizerResource());
+        Map<String, String> options = Map.of(
+                "padding", "false", // we pad per batch ourselves
+                "truncation", "true",
+                "maxLength", Integer.toString(model.maxTokens()),
+                "addSpecialTokens", "true");
+        try (InputStream in = new ByteArrayInputStream(json)) {
+            return HuggingFaceTokenizer.newInstance(in, options);
+        } catch (IOException | RuntimeException e) {
+            throw new InferenceException("Could not load tokenizer " + model.tokenizerResource() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public EncoderModel model() {
+        return model;
+    }
+
+    /** Length of every vector. */
+    public int dimension() {
+        return model.dimension();
+    }
+
+    /** Tokens the model reads for this text, {@code [CLS]} and {@code [SEP]} included (after truncation). */
+    public int tokenCount(String text) {
+        return tokenizer.encode(requireText(text, 0)).getIds().length;
+    }
+
+    /** One text's unit-length embedding. */
+    public float[] embed(String text) {
+        return embedAll(List.of(requireText(text, 0)))[0];
+    }
+
+    /**
+     * Every text's unit-length embedding, in input order: row {@code i} belongs to {@code texts.get(i)}.
+     *
+     * @throws IllegalArgumentException when a text is {@code null}
+     */
+    public float[][] embedAll(List<String> texts) {
+        int n = texts.size();
+        if (n == 0) {
+            return new float[0][];
+        }
+        String[] array = new String[n];
+        for (int i = 0; i < n; i++) {
+            array[i] = requireText(texts.get(i), i);
+        }
+        Encoding[] encodings = n == 1 ? new Encoding[] {tokenizer.encode(array[0])} : tokenizer.batchEncode(array);
+        // Shortest first, so that each run is padded only to its own longest text.
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
+        int batchSize = options.batchSize();
+        int runs = (n + batchSize - 1) / batchSize;
+        float[][] out = new float[n][];
+        // Runs are taken longest first, so that no worker is left with a long run at the end.
+        AtomicInteger next = new AtomicInteger(runs);
+        Runnable worker = () -> {
+            for (int run = next.decrementAndGet(); run >= 0; run = next.decrementAndGet()) {
+                runBatch(encodings, order, run * batchSize, Math.min(n, (run + 1) * batchSize), out);
+            }
+        };
+        if (workers == null || runs == 1) {
+            worker.run();
+            return out;
+        }
+        List<Future<?>> started = new ArrayList<>();
+        for (int w = 0; w < Math.min(options.threads(), runs); w++) {
+            started.add(workers.submit(worker));
+        }
+        for (Future<?> future : started) {
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                started.forEach(f -> f.cancel(true));
+                throw new InferenceException("Text encoder " + model.id() + ": interrupted", e);
+            } catch (ExecutionException e) {
+                next.set(-1); // the other workers stop after their current run
+                if (e.getCause() instanceof RuntimeException runtime) {
+                    throw runtime;
+                }
+                throw new InferenceException("Text encoder " + model.id() + ": " + e.getCause(), e.getCause());
+            }
+        }
+        return out;
+    }
+
+    /** Runs texts {@code order[from..to)} as one padded batch and writes their vectors into {@code out}. */
+    private void runBatch(Encoding[] encodings, Integer[] order, int from, int to, float[][] out) {
+        int rows = to - from;
+        int length = encodings[order[to - 1]].getIds().length; // sorted: the last is the longest
+        long[] ids = new long[rows * length];
+        long[] mask = new long[rows * length];
+        for (int r = 0; r < rows; r++) {
+            long[] textIds = encodings[order[from + r]].getIds();
+            System.arraycopy(textIds, 0, ids, r * length, textIds.length);
+            Arrays.fill(mask, r * length, r * length + textIds.length, 1L);
+        }
+        long[] shape = {rows, length};
+        Map<String, OnnxTensor> inputs = new HashMap<>();
+        try {
+            inputs.put("input_ids", OnnxTensor.createTensor(OnnxModel.environment(), LongBuffer.wrap(ids), shape));
+            inputs.put("attention_mask",
+                    OnnxTensor.createTensor(OnnxModel.environment(), LongBuffer.wrap(mask), shape));
+            if (wantsTokenTypes) {
+                // One segment: every token type is 0.
+                inputs.put("token_type_ids", OnnxTensor.createTensor(OnnxModel.environment(),
+                        LongBuffer.wrap(new long[rows * length]), shape));
+            }
+            try (OrtSession.Result result = onnx.run(inputs)) {
+                OnnxValue first = result.get(0);
+                if (!(first instanceof OnnxTensor hidden)) {
+                    throw new InferenceException("Text encoder " + model.id() + ": first output is not a tensor");
+                }
+                FloatBuffer states = hidden.getFloatBuffer();
+                int dim = model.dimension();
+                for (int r = 0; r < rows; r++) {
+                    int tokens = encodings[order[from + r]].getIds().length;
+                    out[order[from + r]] = pool(states, r * length * dim, tokens, dim);
+                }
+            }
+        } catch (OrtException e) {
+            throw new InferenceException("Text encoder " + model.id() + ": " + e.getMessage(), e);
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /**
+     * One text's vector from its token states (row-major {@code [length, dim]} from {@code offset}; only its first
+     * {@code tokens} rows are real, the rest is padding), L2-normalised.
+     */
+    private float[] pool(FloatBuffer states, int offset, int tokens, int dim) {
+        float[] vector = new float[dim];
+        if (model.pooling() == EncoderModel.Pooling.CLS) {
+            states.get(offset, vector);
+        } else {
+            for (int t = 0; t < tokens; t++) {
+                int base = offset + t * dim;
+                for (int j = 0; j < dim; j++) {
+                    vector[j] += states.get(base + j);
+                }
+            }
+            for (int j = 0; j < dim; j++) {
+                vector[j] /= tokens;
+            }
+        }
+        double sumSquares = 0;
+        for (float v : vector) {
+            sumSquares += (double) v * v;
+        }
+        float norm = (float) Math.sqrt(sumSquares);
+        if (norm > 0) {
+            for (int j = 0; j < dim; j++) {
+                vector[j] /= norm;
+            }
+        }
+        return vector;
+    }
+
+    /** Cosine similarity of two vectors (for this encoder's unit vectors, their dot product). */
+    public static double cosine(float[] a, float[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("vectors of different lengths: " + a.length + " and " + b.length);
+        }
+        double dot = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            aa += (double) a[i] * a[i];
+            bb += (double) b[i] * b[i];
+        }
+        return aa == 0 || bb == 0 ? 0 : dot / Math.sqrt(aa * bb);
+    }
+
+    private static String requireText(String text, int index) {
+        if (text == null) {
+            throw new IllegalArgumentException("text " + index + " is null; embed an empty string for no text");
+        }
+        return text;
+    }
+
+    public TextEncoderOptions options() {
+        return options;
+    }
+
+    @Override
+    public void close() {
+        if (workers != null) {
+            workers.shutdown();
+        }
+        try {
+            onnx.close();
+        } finally {
+            tokenizer.close();
+        }
+    }
+}
