@@ -74,6 +74,10 @@ class WebUiE2EIT {
         String otherLead = (String) rows("select id from leads where id like ?1 and owner_id <> ?2 order by id limit 1",
                 PREFIX + "%", repId).get(0);
         String repKey = keys.create(repId, null, Roles.REP, (String) rep[1], "e2e").key();
+        // A lead of this world with a timeline, for the lead page (the table also lists other tests' leads).
+        String leadWithActivity = (String) rows("""
+                select l.id from leads l where l.id like ?1 and exists (select 1 from activities a where a.lead_id = l.id)
+                 order by l.id limit 1""", PREFIX + "%").get(0);
 
         rescoreEverything(admin);
 
@@ -87,6 +91,7 @@ class WebUiE2EIT {
         env.put("CLOSER_E2E_ADMIN_KEY", admin);
         env.put("CLOSER_E2E_REP_KEY", repKey);
         env.put("CLOSER_E2E_OTHER_LEAD", otherLead);
+        env.put("CLOSER_E2E_LEAD", leadWithActivity);
         env.put("CLOSER_E2E_SCREENSHOTS", shots.toString());
         env.put("CHROMIUM", chromium);
         Process p = node.start();
