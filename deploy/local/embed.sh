@@ -4,8 +4,8 @@
 # features the app computes. Input: {"id": ..., "text": "..."} per line ('-' for stdin). Output: OUT.npy (float32
 # matrix, one row per input line, in order) and OUT.ids.jsonl (one JSON id per line).
 #
-#   deploy/local/embed.sh emails.jsonl --out /tmp/emails                   # the default encoder (MiniLM)
-#   deploy/local/embed.sh emails.jsonl --out /tmp/emails --model bge-small
+#   deploy/local/embed.sh emails.jsonl --out /tmp/emails                   # the default encoder (BGE-small)
+#   deploy/local/embed.sh emails.jsonl --out /tmp/emails --model minilm
 #   deploy/local/embed.sh --help                                           # every option
 #
 #   /usr/bin/python3 -c 'import numpy; print(numpy.load("/tmp/emails.npy").shape)'
