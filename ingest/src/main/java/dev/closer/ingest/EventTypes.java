@@ -58,9 +58,6 @@ public final class EventTypes {
     public static final Map<String, String> PATCHES = Map.of(
             LEAD_PATCHED, LEAD_UPSERTED, ACCOUNT_PATCHED, ACCOUNT_UPSERTED, DEAL_PATCHED, DEAL_UPSERTED);
 
-    /** A deletion type → the upsert type of the same record. */
-    public static final Map<String, String> DELETIONS = Map.of(
-            LEAD_DELETED, LEAD_UPSERTED, ACCOUNT_DELETED, ACCOUNT_UPSERTED, DEAL_DELETED, DEAL_UPSERTED);
 
     private EventTypes() {
     }

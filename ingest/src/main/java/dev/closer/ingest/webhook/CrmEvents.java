@@ -83,17 +83,27 @@ public final class CrmEvents {
     public CrmEvent patch(String id, OffsetDateTime time, CrmMapping.Change change) {
         Map<String, Object> fields = new LinkedHashMap<>(change.fields());
         Map<String, Object> attributes = new LinkedHashMap<>(change.attributes());
-        reader.invalidFields(change.entity().patchType(), change.id(), fields).keySet().forEach(name -> {
-            attributes.put(name, fields.remove(name));
-        });
         if (fields.isEmpty() && attributes.isEmpty()) {
             attributes.put("crmId", change.id()); // a record created with no properties yet: it exists
         }
+        String type = change.entity().patchType();
+        try {
+            return read(id, type, change.id(), time, patchData(change.id(), fields, attributes));
+        } catch (InvalidEventException e) {
+            // Rare: only now find the fields at fault, each on its own, and keep their values as custom properties.
+            reader.invalidFields(type, change.id(), fields).keySet()
+                    .forEach(name -> attributes.put(name, fields.remove(name)));
+            return event(id, type, change.id(), time, patchData(change.id(), fields, attributes));
+        }
+    }
+
+    private static Map<String, Object> patchData(String id, Map<String, Object> fields,
+                                                 Map<String, Object> attributes) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("id", change.id());
+        data.put("id", id);
         data.put("fields", fields);
         data.put("attributes", attributes);
-        return event(id, change.entity().patchType(), change.id(), time, data);
+        return data;
     }
 
     /** A {@code closer.*.deleted} event; {@code mergedInto} is the surviving record's id, or null. */
@@ -105,14 +115,22 @@ public final class CrmEvents {
         return event(id, entity.deleteType(), recordId, time, data);
     }
 
+    /** The event, checked as every event is; a 400 rejection when it does not pass. */
     private CrmEvent event(String id, String type, String subject, OffsetDateTime time, Map<String, Object> data) {
+        try {
+            return read(id, type, subject, time, data);
+        } catch (InvalidEventException e) {
+            throw new WebhookRejection(400, "malformed", "The webhook's " + subject + " could not be mapped: "
+                    + String.join("; ", e.errors()));
+        }
+    }
+
+    private CrmEvent read(String id, String type, String subject, OffsetDateTime time, Map<String, Object> data)
+            throws InvalidEventException {
         try {
             return reader.read(CloudEventBuilder.v1().withId(id).withSource(source).withType(type)
                     .withSubject(subject).withTime(time).withDataContentType("application/json")
                     .withData(JSON.writeValueAsBytes(data)).build());
-        } catch (InvalidEventException e) {
-            throw new WebhookRejection(400, "malformed", "The webhook's " + subject + " could not be mapped: "
-                    + String.join("; ", e.errors()));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

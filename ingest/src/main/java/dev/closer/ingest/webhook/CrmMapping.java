@@ -151,7 +151,7 @@ public final class CrmMapping {
             if (value != null && REFERENCES.contains(field)) {
                 value = value.toString().isBlank() ? null : id(value);
             } else if (value != null && TIMES.contains(field)) {
-                value = time(value.toString());
+                value = isoTime(value.toString());
             } else if (value instanceof String s && s.isEmpty()) {
                 value = null; // CRMs send "" for a cleared property
             }
@@ -160,7 +160,11 @@ public final class CrmMapping {
         return new Change(entity, id(crmId), mapped, custom);
     }
 
-    private static String time(String value) {
+    /**
+     * A CRM's time as ISO-8601 with an offset: epoch milliseconds, a date (midnight UTC), a UTC date-time without
+     * offset (Pipedrive's {@code 2026-03-01 10:00:00}), or ISO already. Anything else is returned as it is.
+     */
+    static String isoTime(String value) {
         if (value.matches("\\d{9,}")) {
             return Instant.ofEpochMilli(Long.parseLong(value)).atOffset(ZoneOffset.UTC).toString();
         }

@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import javax.crypto.Mac;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.commons.codec.digest.HmacAlgorithms;
 import org.apache.commons.codec.digest.HmacUtils;
@@ -72,8 +73,10 @@ public final class HubSpotWebhooks {
                 throw WebhookRejection.unauthorized("stale_timestamp", TIMESTAMP + " is " + age / 1000
                         + " s from now; more than " + tolerance.toSeconds() + " s is refused (replay protection)");
             }
-            byte[] expected = new HmacUtils(HmacAlgorithms.HMAC_SHA_256, secret.getBytes(StandardCharsets.UTF_8))
-                    .hmac(concat(request.method() + request.uri(), request.body(), request.timestamp().trim()));
+            Mac mac = HmacUtils.getInitializedMac(HmacAlgorithms.HMAC_SHA_256, secret.getBytes(StandardCharsets.UTF_8));
+            mac.update(utf8(request.method() + request.uri()));
+            mac.update(request.body());
+            byte[] expected = mac.doFinal(utf8(request.timestamp().trim()));
             byte[] given;
             try {
                 given = Base64.getDecoder().decode(request.v3().trim());
@@ -96,32 +99,27 @@ public final class HubSpotWebhooks {
                     + "source (legacy-signatures=false): send " + SIGNATURE_V3);
         }
         String version = request.legacyVersion() == null ? "v1" : request.legacyVersion().trim();
-        byte[] signed = switch (version) {
-            case "v1" -> concat(secret, request.body(), "");
-            case "v2" -> concat(secret + request.method() + request.uri(), request.body(), "");
+        MessageDigest sha256 = DigestUtils.getSha256Digest();
+        switch (version) {
+            case "v1" -> sha256.update(utf8(secret));
+            case "v2" -> sha256.update(utf8(secret + request.method() + request.uri()));
             default -> throw WebhookRejection.unauthorized("malformed_signature", SIGNATURE_VERSION
                     + " must be v1 or v2, got '" + version + "'");
-        };
+        }
         byte[] given;
         try {
             given = HexFormat.of().parseHex(request.legacy().trim().toLowerCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw WebhookRejection.unauthorized("malformed_signature", SIGNATURE + " is not hex");
         }
-        if (!MessageDigest.isEqual(DigestUtils.sha256(signed), given)) {
+        if (!MessageDigest.isEqual(sha256.digest(request.body()), given)) {
             throw WebhookRejection.unauthorized("bad_signature", SIGNATURE + " (" + version + ") does not match: "
                     + "SHA-256 of the client secret + " + (version.equals("v2") ? "method + URI + " : "") + "body");
         }
     }
 
-    private static byte[] concat(String before, byte[] body, String after) {
-        byte[] a = before.getBytes(StandardCharsets.UTF_8);
-        byte[] c = after.getBytes(StandardCharsets.UTF_8);
-        byte[] all = new byte[a.length + body.length + c.length];
-        System.arraycopy(a, 0, all, 0, a.length);
-        System.arraycopy(body, 0, all, a.length, body.length);
-        System.arraycopy(c, 0, all, a.length + body.length, c.length);
-        return all;
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -166,7 +164,7 @@ public final class HubSpotWebhooks {
                                 + "propertyName");
                     }
                     JsonNode value = e.get("propertyValue");
-                    java.util.HashMap<String, Object> change = new java.util.HashMap<>();
+                    Map<String, Object> change = new java.util.HashMap<>();
                     change.put(property, value == null || value.isNull() ? null : value.asText());
                     out.add(events.patch(id, time, mapping.map(object, objectId, change)));
                 }

@@ -137,22 +137,20 @@ public final class PipedriveWebhooks {
 
     private static OffsetDateTime time(JsonNode meta, JsonNode data) {
         JsonNode t = meta.get("timestamp");
-        try {
-            if (t != null && t.isNumber()) {
-                long value = t.asLong();
-                return (value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value))
-                        .atOffset(ZoneOffset.UTC);
-            }
-            if (t != null && t.isTextual()) {
-                return OffsetDateTime.parse(t.asText());
-            }
-            if (data.hasNonNull("update_time")) {
-                return OffsetDateTime.parse(data.get("update_time").asText().replace(' ', 'T')
-                        + (data.get("update_time").asText().matches(".*[Z+].*") ? "" : "Z"));
-            }
-        } catch (RuntimeException e) {
-            throw new WebhookRejection(400, "malformed", "meta.timestamp is neither epoch seconds nor ISO-8601");
+        if (t != null && t.isNumber()) {
+            long value = t.asLong();
+            return (value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value))
+                    .atOffset(ZoneOffset.UTC);
         }
-        throw new WebhookRejection(400, "malformed", "meta.timestamp is required (it orders changes)");
+        String text = t != null && t.isTextual() ? t.asText() : data.path("update_time").asText(null);
+        if (text == null) {
+            throw new WebhookRejection(400, "malformed", "meta.timestamp is required (it orders changes)");
+        }
+        try {
+            return OffsetDateTime.parse(CrmMapping.isoTime(text));
+        } catch (RuntimeException e) {
+            throw new WebhookRejection(400, "malformed", "meta.timestamp '" + text + "' is neither epoch seconds "
+                    + "nor an ISO-8601 date-time");
+        }
     }
 }

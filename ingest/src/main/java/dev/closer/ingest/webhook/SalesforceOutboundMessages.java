@@ -99,14 +99,14 @@ public final class SalesforceOutboundMessages {
                 }
                 if (inObject) { // a field of the sObject
                     boolean nil = "true".equals(xml.getAttributeValue(XSI, "nil"));
-                    String text = readText(xml);
+                    String text = xml.getElementText().trim();
                     fields.put(name, nil ? null : text);
                     continue;
                 }
                 switch (name) {
                     case "notifications" -> sawNotifications = true;
-                    case "OrganizationId" -> org = readText(xml);
-                    case "Id" -> notificationId = readText(xml);
+                    case "OrganizationId" -> org = xml.getElementText().trim();
+                    case "Id" -> notificationId = xml.getElementText().trim();
                     case "sObject" -> {
                         String type = xml.getAttributeValue(XSI, "type");
                         objectType = type == null ? null : type.substring(type.indexOf(':') + 1);
@@ -125,11 +125,6 @@ public final class SalesforceOutboundMessages {
                     + "notifications element with an OrganizationId");
         }
         return new Message(org, notifications);
-    }
-
-    /** The text of the current element (which must hold no elements), leaving the reader at its end. */
-    private static String readText(XMLStreamReader xml) throws XMLStreamException {
-        return xml.getElementText().trim();
     }
 
     /**
