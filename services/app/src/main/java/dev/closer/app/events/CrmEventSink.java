@@ -2,6 +2,7 @@ package dev.closer.app.events;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.closer.app.config.CloserConfig;
 import dev.closer.app.db.Unnest;
 import dev.closer.app.lead.Lead;
@@ -179,9 +180,9 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
         Function<CrmEvent, AccountData> d = e -> e.data(AccountData.class);
         stale.increment(events.size() - execute(c, rows, """
                 insert into accounts (id, name, domain, industry, employees, country, annual_revenue, attributes,
-                                      event_time)
+                                      event_time, upserted_at)
                 select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::float8[],
-                                     ?::jsonb[], ?::timestamptz[])
+                                     ?::jsonb[], ?::timestamptz[], ?::timestamptz[])
                 on conflict (id) do update set name = excluded.name, domain = excluded.domain,
                     industry = excluded.industry, employees = excluded.employees, country = excluded.country,
                     annual_revenue = excluded.annual_revenue, attributes = excluded.attributes,
@@ -192,7 +193,7 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                     .text(rows, e -> d.apply(e).domain()).text(rows, e -> d.apply(e).industry())
                     .ints(rows, e -> d.apply(e).employees()).text(rows, e -> d.apply(e).country())
                     .doubles(rows, e -> d.apply(e).annualRevenue()).json(rows, e -> d.apply(e).attributes())
-                    .time(rows, CrmEvent::time)));
+                    .time(rows, CrmEvent::time).time(rows, CrmEvent::time)));
     }
 
     /** Upserts leads and returns those whose stored state changed, as entities for scoring. */
@@ -233,11 +234,11 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                 insert into leads (id, account_id, email, first_name, last_name, title, seniority, department,
                                    source, origin, country, occupation, website_visits, website_seconds,
                                    page_views_per_visit, do_not_email, status, owner_id, attributes, crm_created_at,
-                                   event_time, status_changed_at)
+                                   event_time, status_changed_at, upserted_at)
                 select t.id, t.account_id, t.email, t.first_name, t.last_name, t.title, t.seniority, t.department,
                        t.source, t.origin, t.country, t.occupation, t.website_visits, t.website_seconds,
                        t.page_views_per_visit, t.do_not_email, t.status, t.owner_id, t.attributes, t.crm_created_at,
-                       t.event_time, t.since
+                       t.event_time, t.since, t.event_time
                   from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
                               ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::float8[],
                               ?::float8[], ?::float8[], ?::bool[], ?::text[], ?::text[], ?::jsonb[],
@@ -329,9 +330,10 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
         Function<CrmEvent, DealData> d = e -> e.data(DealData.class);
         stale.increment(rows.size() - execute(c, rows, """
                 insert into deals (id, name, account_id, lead_id, amount, currency, stage, owner_id, attributes,
-                                   crm_created_at, closed_at, event_time)
+                                   crm_created_at, closed_at, event_time, upserted_at)
                 select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::float8[], ?::text[], ?::text[],
-                                     ?::text[], ?::jsonb[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[])
+                                     ?::text[], ?::jsonb[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[],
+                                     ?::timestamptz[])
                 on conflict (id) do update set name = excluded.name, account_id = excluded.account_id,
                     lead_id = excluded.lead_id, amount = excluded.amount, currency = excluded.currency,
                     stage = excluded.stage, owner_id = excluded.owner_id, attributes = excluded.attributes,
@@ -344,7 +346,7 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                     .doubles(rows, e -> d.apply(e).amount()).text(rows, e -> d.apply(e).currency())
                     .text(rows, e -> d.apply(e).stage()).text(rows, e -> d.apply(e).ownerId())
                     .json(rows, e -> d.apply(e).attributes()).time(rows, e -> d.apply(e).createdAt())
-                    .time(rows, e -> d.apply(e).closedAt()).time(rows, CrmEvent::time)));
+                    .time(rows, e -> d.apply(e).closedAt()).time(rows, CrmEvent::time).time(rows, CrmEvent::time)));
         execute(c, changes, """
                 insert into deal_stages (deal_id, from_stage, to_stage, changed_at, event_id)
                 select * from unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[])
@@ -357,10 +359,12 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
     /** A table whose records CRMs patch and delete, and the upsert its patches are applied as. */
     private record PatchTarget(String table, String upsertType, Class<? extends EventData> data) {
 
+        private static final PropertyNamingStrategies.SnakeCaseStrategy SNAKE =
+                new PropertyNamingStrategies.SnakeCaseStrategy();
+
         /** The column of a data field: snake case, and the CRM's creation time is {@code crm_created_at}. */
         String column(String field) {
-            return field.equals("createdAt") ? "crm_created_at"
-                    : field.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+            return field.equals("createdAt") ? "crm_created_at" : SNAKE.translate(field);
         }
     }
 
@@ -410,11 +414,8 @@ public class CrmEventSink implements EventConsumerLoop.BatchHandler {
                         readJson(rs.getString(4)).forEach((k, v) -> times.put(k, OffsetDateTime.parse((String) v)));
                     }
                     OffsetDateTime eventTime = rs.getObject(5, OffsetDateTime.class);
-                    OffsetDateTime upsertedAt = rs.getObject(3, OffsetDateTime.class);
-                    if (upsertedAt == null && rs.getString(4) == null) {
-                        upsertedAt = eventTime; // inserted by a full upsert and not patched since
-                    }
-                    merged.put(rs.getString(1), new RecordPatch(stored, attributes, times, upsertedAt, eventTime,
+                    merged.put(rs.getString(1), new RecordPatch(stored, attributes, times,
+                            rs.getObject(3, OffsetDateTime.class), eventTime,
                             rs.getObject(6, OffsetDateTime.class)));
                 }
             }
