@@ -30,7 +30,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -85,81 +84,70 @@ public class WebhookResource {
             return done(refuse(name, new WebhookRejection(413, "too_large", "The body has " + body.length
                     + " bytes; at most " + max + " are accepted (closer.webhooks.max-body-size)")));
         }
-        byte[] bytes = body == null ? new byte[0] : body;
-        List<CrmEvent> events;
-        int ignored = 0;
+        CrmEvents.Mapped mapped;
         try {
-            switch (source.type()) {
-                case "hubspot" -> {
-                    HubSpotWebhooks.verify(source.config().secret().orElseThrow(), new HubSpotWebhooks.Signed("POST",
-                                    signedUri(uri), bytes, headers.getHeaderString(HubSpotWebhooks.SIGNATURE_V3),
-                                    headers.getHeaderString(HubSpotWebhooks.TIMESTAMP),
-                                    headers.getHeaderString(HubSpotWebhooks.SIGNATURE),
-                                    headers.getHeaderString(HubSpotWebhooks.SIGNATURE_VERSION)),
-                            Instant.now(), config.webhooks().tolerance(), source.config().legacySignatures());
-                    CrmEvents.Mapped mapped = HubSpotWebhooks.events(bytes, source.mapping(), source.events());
-                    events = mapped.events();
-                    ignored = mapped.ignored();
-                }
-                case "salesforce" -> {
-                    SalesforceOutboundMessages.Message message = SalesforceOutboundMessages.parse(bytes);
-                    SalesforceOutboundMessages.checkOrganization(message,
-                            Set.copyOf(source.config().organizationIds().orElseThrow()));
-                    CrmEvents.Mapped mapped = SalesforceOutboundMessages.events(message,
-                            source.mapping(), source.events());
-                    events = mapped.events();
-                    ignored = mapped.ignored();
-                }
-                case "pipedrive" -> {
-                    PipedriveWebhooks.verify(headers.getHeaderString(HttpHeaders.AUTHORIZATION),
-                            source.config().username().orElseThrow(), source.config().password().orElseThrow());
-                    CrmEvents.Mapped mapped = PipedriveWebhooks.events(bytes, source.mapping(),
-                            source.events());
-                    events = mapped.events();
-                    ignored = mapped.ignored();
-                }
-                default -> {
-                    CloserSignature.verify(source.config().secret().orElseThrow(),
-                            headers.getHeaderString(CloserSignature.HEADER), bytes, Instant.now(),
-                            config.webhooks().tolerance());
-                    try {
-                        events = reader.readBody(bytes);
-                    } catch (EventReader.InvalidBatchException e) {
-                        rejected(name, "malformed");
-                        throw e; // the events endpoint's 400 problem, listing each bad event
-                    }
-                }
-            }
+            mapped = read(source, headers, uri, body == null ? new byte[0] : body);
         } catch (WebhookRejection e) {
             return done(refuse(name, e));
+        } catch (EventReader.InvalidBatchException e) {
+            rejected(name, "malformed");
+            throw e; // the events endpoint's 400 problem, listing each bad event
         }
+        List<CrmEvent> events = mapped.events();
         if (events.size() > config.ingest().maxBatch()) {
             return done(refuse(name, new WebhookRejection(413, "too_large", "A webhook holds at most "
                     + config.ingest().maxBatch() + " events; this one has " + events.size())));
         }
         CompletableFuture<Void> published = events.isEmpty() ? CompletableFuture.completedFuture(null)
                 : kafka.crmEvents().publishAsync(events, config.ingest().publishTimeout());
-        int ignoredItems = ignored;
-        return published.handle((ok, error) -> {
-            if (error != null) {
-                rejected(name, "kafka_unavailable");
-                // 503 with Retry-After (ProblemMappers): the source retries, nothing is lost
-                throw error instanceof CompletionException ? (CompletionException) error
-                        : new CompletionException(error);
+        return published
+                .whenComplete((ok, error) -> {
+                    if (error != null) { // answered 503 with Retry-After (ProblemMappers): the source retries
+                        rejected(name, "kafka_unavailable");
+                    }
+                })
+                .thenApply(ok -> {
+                    source.accepted().increment(events.size());
+                    source.ignored().increment(mapped.ignored());
+                    return source.type().equals("salesforce")
+                            ? Response.ok(SalesforceOutboundMessages.ACK, MediaType.TEXT_XML_TYPE).build()
+                            : Response.accepted(new Accepted(events.size(), mapped.ignored(),
+                                    events.stream().map(CrmEvent::id).toList()))
+                            .type(MediaType.APPLICATION_JSON_TYPE).build();
+                });
+    }
+
+    /** Authenticates the request the way its source's CRM signs it, and maps it to events. */
+    private CrmEvents.Mapped read(WebhookSources.Source source, HttpHeaders headers, UriInfo uri, byte[] bytes)
+            throws EventReader.InvalidBatchException {
+        CloserConfig.Webhooks.Source settings = source.config();
+        return switch (source.type()) {
+            case "hubspot" -> {
+                HubSpotWebhooks.verify(settings.secret().orElseThrow(), new HubSpotWebhooks.Signed("POST",
+                                signedUri(uri), bytes, headers.getHeaderString(HubSpotWebhooks.SIGNATURE_V3),
+                                headers.getHeaderString(HubSpotWebhooks.TIMESTAMP),
+                                headers.getHeaderString(HubSpotWebhooks.SIGNATURE),
+                                headers.getHeaderString(HubSpotWebhooks.SIGNATURE_VERSION)),
+                        Instant.now(), config.webhooks().tolerance(), settings.legacySignatures());
+                yield HubSpotWebhooks.events(bytes, source.mapping(), source.events());
             }
-            Counter.builder("closer.webhooks.accepted").tag("source", name).description("Webhook events accepted")
-                    .register(meters).increment(events.size());
-            if (ignoredItems > 0) {
-                Counter.builder("closer.webhooks.ignored").tag("source", name)
-                        .description("Webhook events of objects or kinds Closer does not keep").register(meters)
-                        .increment(ignoredItems);
+            case "salesforce" -> {
+                SalesforceOutboundMessages.Message message = SalesforceOutboundMessages.parse(bytes);
+                SalesforceOutboundMessages.checkOrganization(message,
+                        Set.copyOf(settings.organizationIds().orElseThrow()));
+                yield SalesforceOutboundMessages.events(message, source.mapping(), source.events());
             }
-            if (source.type().equals("salesforce")) {
-                return Response.ok(SalesforceOutboundMessages.ACK, MediaType.TEXT_XML_TYPE).build();
+            case "pipedrive" -> {
+                PipedriveWebhooks.verify(headers.getHeaderString(HttpHeaders.AUTHORIZATION),
+                        settings.username().orElseThrow(), settings.password().orElseThrow());
+                yield PipedriveWebhooks.events(bytes, source.mapping(), source.events());
             }
-            return Response.accepted(new Accepted(events.size(), ignoredItems,
-                    events.stream().map(CrmEvent::id).toList())).type(MediaType.APPLICATION_JSON_TYPE).build();
-        });
+            default -> {
+                CloserSignature.verify(settings.secret().orElseThrow(), headers.getHeaderString(CloserSignature.HEADER),
+                        bytes, Instant.now(), config.webhooks().tolerance());
+                yield new CrmEvents.Mapped(reader.readBody(bytes), 0);
+            }
+        };
     }
 
     private static CompletionStage<Response> done(Response response) {

@@ -4,6 +4,8 @@ import dev.closer.app.config.CloserConfig;
 import dev.closer.ingest.EventReader;
 import dev.closer.ingest.webhook.CrmEvents;
 import dev.closer.ingest.webhook.CrmMapping;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,8 +28,9 @@ public class WebhookSources {
 
     static final Set<String> TYPES = Set.of("generic", "hubspot", "salesforce", "pipedrive");
 
-    /** A source ready to take requests. */
-    public record Source(String name, CloserConfig.Webhooks.Source config, CrmMapping mapping, CrmEvents events) {
+    /** A source ready to take requests, with its counters. */
+    public record Source(String name, CloserConfig.Webhooks.Source config, CrmMapping mapping, CrmEvents events,
+                         Counter accepted, Counter ignored) {
 
         String type() {
             return config.type();
@@ -38,6 +41,8 @@ public class WebhookSources {
     CloserConfig config;
     @Inject
     EventReader reader;
+    @Inject
+    MeterRegistry meters;
 
     private final Map<String, Source> sources = new HashMap<>();
 
@@ -74,7 +79,11 @@ public class WebhookSources {
                     return;
                 }
             }
-            sources.put(name, new Source(name, source, mapping, new CrmEvents(reader, name)));
+            sources.put(name, new Source(name, source, mapping, new CrmEvents(reader, name),
+                    Counter.builder("closer.webhooks.accepted").tag("source", name)
+                            .description("Webhook events accepted").register(meters),
+                    Counter.builder("closer.webhooks.ignored").tag("source", name)
+                            .description("Webhook items of objects or kinds Closer does not keep").register(meters)));
         });
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Webhook sources are misconfigured:\n  " + String.join("\n  ", problems));
