@@ -74,11 +74,9 @@ public class OutboundDeliveries {
             .connectTimeout(Duration.ofSeconds(10)).build();
     private Consumer<String, byte[]> consumer;
 
-    void onStop(@Observes ShutdownEvent stop) {
-        synchronized (this) {
-            if (consumer != null) {
-                consumer.close(Duration.ofSeconds(2));
-            }
+    synchronized void onStop(@Observes ShutdownEvent stop) {
+        if (consumer != null) {
+            consumer.close(Duration.ofSeconds(2));
         }
     }
 
@@ -105,11 +103,9 @@ public class OutboundDeliveries {
         } catch (RuntimeException | SQLException e) {
             // Not committed: the same messages are read again and queue nothing twice.
             LOG.warnf(e, "Outbound fan-out failed; the score changes are read again");
-            synchronized (this) {
-                if (consumer != null) {
-                    consumer.close(Duration.ofSeconds(1));
-                    consumer = null;
-                }
+            if (consumer != null) {
+                consumer.close(Duration.ofSeconds(1));
+                consumer = null;
             }
         }
     }
@@ -219,6 +215,7 @@ public class OutboundDeliveries {
                        from webhook_subscriptions s
                       where d.id in (select id from webhook_deliveries
                                       where status = 'pending' and next_attempt_at <= now()
+                                        and subscription_id in (select id from webhook_subscriptions where active)
                                       order by next_attempt_at limit ? for update skip locked)
                         and s.id = d.subscription_id
                   returning d.id, d.attempts, d.event_id, d.event_type, d.payload::text, s.url, s.secret""")) {

@@ -112,18 +112,14 @@ class OutboundWebhooksIT {
         }
     }
 
+    /** This test's delivery of the lead's score in {@code status}, with its log; null when there is none yet. */
     private JsonPath deliveryOf(String lead, String status) {
         List<Map<String, Object>> all = Api.as(admin).queryParam("status", status)
-                .get("/api/v1/outbound/deliveries").then().statusCode(200).extract().jsonPath().getList("$");
-        for (Map<String, Object> d : all) {
-            JsonPath one = Api.as(admin).get("/api/v1/outbound/deliveries/" + d.get("id")).then().statusCode(200)
-                    .extract().jsonPath();
-            if (received.stream().anyMatch(r -> lead.equals(r.leadId()))
-                    && subscriptions.contains(((Number) d.get("subscriptionId")).longValue())) {
-                return one;
-            }
-        }
-        return null;
+                .get("/api/v1/outbound/deliveries").then().statusCode(200).extract().jsonPath()
+                .getList("findAll { it.payload.data.leadId == '" + lead + "' }");
+        return all.stream().filter(d -> subscriptions.contains(((Number) d.get("subscriptionId")).longValue()))
+                .findFirst().map(d -> Api.as(admin).get("/api/v1/outbound/deliveries/" + d.get("id")).then()
+                        .statusCode(200).extract().jsonPath()).orElse(null);
     }
 
     @Test

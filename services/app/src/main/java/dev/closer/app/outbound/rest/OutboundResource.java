@@ -1,5 +1,8 @@
 package dev.closer.app.outbound.rest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.app.auth.Roles;
 import dev.closer.app.outbound.OutboundDeliveries;
 import jakarta.annotation.security.RolesAllowed;
@@ -52,6 +55,8 @@ public class OutboundResource {
 
     @Inject
     DataSource dataSource;
+    @Inject
+    ObjectMapper json;
 
     /** A new subscription; {@code secret} is generated when absent. */
     public record NewSubscription(@NotNull @Size(max = 2000) String url, @Size(min = 16, max = 200) String secret,
@@ -67,10 +72,21 @@ public class OutboundResource {
     public record Attempt(int attempt, OffsetDateTime at, Integer statusCode, String error, int millis) {
     }
 
+    /** A delivery; {@code log} (every attempt) is given for one delivery, not in the list. */
     public record Delivery(long id, long subscriptionId, String eventId, String eventType, String status,
                            int attempts, OffsetDateTime nextAttemptAt, Integer lastStatus, String lastError,
-                           OffsetDateTime createdAt, OffsetDateTime deliveredAt, List<Attempt> log) {
+                           OffsetDateTime createdAt, OffsetDateTime deliveredAt, JsonNode payload,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) List<Attempt> log) {
+
+        Delivery withLog(List<Attempt> attempts) {
+            return new Delivery(id, subscriptionId, eventId, eventType, status, this.attempts, nextAttemptAt,
+                    lastStatus, lastError, createdAt, deliveredAt, payload, attempts);
+        }
     }
+
+    private static final String DELIVERY_COLUMNS = """
+            id, subscription_id, event_id, event_type, status, attempts, next_attempt_at, last_status, last_error,
+            created_at, delivered_at, payload::text""";
 
     @POST
     @Path("subscriptions")
@@ -122,35 +138,41 @@ public class OutboundResource {
     public List<Subscription> subscriptions() throws SQLException {
         List<Subscription> all = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("select id from webhook_subscriptions order by id");
+             PreparedStatement ps = c.prepareStatement("select " + SUBSCRIPTION_COLUMNS
+                     + " from webhook_subscriptions order by id");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                all.add(subscription(c, rs.getLong(1)));
+                all.add(subscription(rs));
             }
         }
         return all;
     }
 
+    private static final String SUBSCRIPTION_COLUMNS = "id, url, events, min_points, active, description, created_at";
+
     private static Subscription subscription(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("""
-                select id, url, events, min_points, active, description, created_at
-                  from webhook_subscriptions where id = ?""")) {
+        try (PreparedStatement ps = c.prepareStatement("select " + SUBSCRIPTION_COLUMNS
+                + " from webhook_subscriptions where id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new NotFoundException("No subscription " + id);
                 }
-                Array events = rs.getArray(3);
-                return new Subscription(rs.getLong(1), rs.getString(2), List.of((String[]) events.getArray()),
-                        rs.getInt(4), rs.getBoolean(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class),
-                        null);
+                return subscription(rs);
             }
         }
     }
 
+    private static Subscription subscription(ResultSet rs) throws SQLException {
+        Array events = rs.getArray(3);
+        return new Subscription(rs.getLong(1), rs.getString(2), List.of((String[]) events.getArray()), rs.getInt(4),
+                rs.getBoolean(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class), null);
+    }
+
     @DELETE
     @Path("subscriptions/{id}")
-    @Operation(summary = "Stop a subscription", description = "Nothing more is queued for it; its log is kept.")
+    @Operation(summary = "Stop a subscription", description = "Nothing more is queued or sent for it; its log "
+            + "is kept.")
     public Response unsubscribe(@PathParam("id") long id) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("update webhook_subscriptions set active = false where id = ?")) {
@@ -174,10 +196,10 @@ public class OutboundResource {
         }
         List<Delivery> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     select id from webhook_deliveries
-                      where (?::bigint is null or subscription_id = ?) and (?::text is null or status = ?)
-                      order by id desc limit ?""")) {
+             PreparedStatement ps = c.prepareStatement("select " + DELIVERY_COLUMNS + """
+                      from webhook_deliveries
+                     where (?::bigint is null or subscription_id = ?) and (?::text is null or status = ?)
+                     order by id desc limit ?""")) {
             ps.setObject(1, subscription, java.sql.Types.BIGINT);
             ps.setObject(2, subscription, java.sql.Types.BIGINT);
             ps.setString(3, status);
@@ -185,7 +207,7 @@ public class OutboundResource {
             ps.setInt(5, Math.max(1, Math.min(limit, 1000)));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(delivery(c, rs.getLong(1)));
+                    out.add(delivery(rs));
                 }
             }
         }
@@ -200,7 +222,18 @@ public class OutboundResource {
         }
     }
 
-    private static Delivery delivery(Connection c, long id) throws SQLException {
+    private Delivery delivery(Connection c, long id) throws SQLException {
+        Delivery delivery;
+        try (PreparedStatement ps = c.prepareStatement("select " + DELIVERY_COLUMNS
+                + " from webhook_deliveries where id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFoundException("No delivery " + id);
+                }
+                delivery = delivery(rs);
+            }
+        }
         List<Attempt> log = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 select attempt, at, status_code, error, millis from webhook_attempts
@@ -213,20 +246,17 @@ public class OutboundResource {
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                select id, subscription_id, event_id, event_type, status, attempts, next_attempt_at, last_status,
-                       last_error, created_at, delivered_at
-                  from webhook_deliveries where id = ?""")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new NotFoundException("No delivery " + id);
-                }
-                return new Delivery(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getInt(6), rs.getObject(7, OffsetDateTime.class), (Integer) rs.getObject(8),
-                        rs.getString(9), rs.getObject(10, OffsetDateTime.class),
-                        rs.getObject(11, OffsetDateTime.class), log);
-            }
+        return delivery.withLog(log);
+    }
+
+    private Delivery delivery(ResultSet rs) throws SQLException {
+        try {
+            return new Delivery(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                    rs.getInt(6), rs.getObject(7, OffsetDateTime.class), (Integer) rs.getObject(8), rs.getString(9),
+                    rs.getObject(10, OffsetDateTime.class), rs.getObject(11, OffsetDateTime.class),
+                    json.readTree(rs.getString(12)), null);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("webhook_deliveries.payload is not JSON: " + e.getMessage(), e);
         }
     }
 
