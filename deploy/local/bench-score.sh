@@ -16,7 +16,6 @@ DURATION=${2:-30}
 WORKERS=${3:-20}
 PORT=${CLOSER_PORT:-8080}
 KEY=${CLOSER_ADMIN_KEY:-$(head -n1 "$CLOSER_STATE_DIR/admin.key")}
-command -v hey >/dev/null 2>&1 || ensure_packages hey
 # A lead as a CRM integration would send it: fields, its account, and a short timeline (read by v1's sequence).
 DAY=86400
 at() { date -u -d "@$(($(date +%s) - $1))" +%Y-%m-%dT%H:%M:%SZ; }
@@ -32,9 +31,7 @@ PAYLOAD=$(cat <<JSON
   {"type":"email_replied","occurredAt":"$(at $DAY)"}]}
 JSON
 )
-((RATE % WORKERS == 0)) || die "RATE must be a multiple of WORKERS (hey paces each worker at RATE/WORKERS)"
-
-hey -z "${DURATION}s" -c "$WORKERS" -q $((RATE / WORKERS)) -m POST -T application/json \
+hey_paced "$RATE" "$DURATION" "$WORKERS" -m POST -T application/json \
   -H "Authorization: Bearer $KEY" \
   -d "$PAYLOAD" \
   "http://localhost:$PORT/api/v1/score${BENCH_QUERY:+?$BENCH_QUERY}"

@@ -14,9 +14,7 @@ DURATION=${2:-30}
 WORKERS=${3:-50}
 PORT=${CLOSER_PORT:-8080}
 SECRET=${BENCH_SECRET:-whsec_bench_0123456789abcdef}
-command -v hey >/dev/null 2>&1 || ensure_packages hey
 command -v openssl >/dev/null 2>&1 || ensure_packages openssl
-((RATE % WORKERS == 0)) || die "RATE must be a multiple of WORKERS (hey paces each worker at RATE/WORKERS)"
 ((DURATION < 240)) || die "SECONDS must stay under the 5-minute signature window"
 
 # One lead upsert, as a CRM automation would send it. Every request carries the same event id: each is published
@@ -32,7 +30,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: applicat
 
 section() { printf "\n== %s\n" "$*"; }
 section "webhook intake: POST /api/v1/webhooks/bench at $RATE req/s for ${DURATION}s, $WORKERS workers"
-hey -z "${DURATION}s" -c "$WORKERS" -q $((RATE / WORKERS)) -m POST -T application/json \
+hey_paced "$RATE" "$DURATION" "$WORKERS" -m POST -T application/json \
   -H "X-Closer-Signature: t=$T,v1=$SIG" -D "$BODY" "http://localhost:$PORT/api/v1/webhooks/bench"
 section "ceiling: GET /q/health/live at $RATE req/s for ${DURATION}s, $WORKERS workers"
-hey -z "${DURATION}s" -c "$WORKERS" -q $((RATE / WORKERS)) "http://localhost:$PORT/q/health/live"
+hey_paced "$RATE" "$DURATION" "$WORKERS" "http://localhost:$PORT/q/health/live"

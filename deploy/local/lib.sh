@@ -243,3 +243,13 @@ closer_cli() {
   fi
   exec "$(java_bin)" -cp "$jar" "dev.closer.ingest.cli.$main" "$@"
 }
+
+# hey_paced RATE SECONDS WORKERS [hey arguments... URL]: a fixed request rate for a fixed time from `hey` (installed
+# when missing); hey paces each worker at RATE/WORKERS, so RATE must be a multiple of WORKERS.
+hey_paced() {
+  local rate=$1 seconds=$2 workers=$3
+  shift 3
+  ((rate % workers == 0)) || die "RATE must be a multiple of WORKERS (hey paces each worker at RATE/WORKERS)"
+  command -v hey >/dev/null 2>&1 || ensure_packages hey
+  hey -z "${seconds}s" -c "$workers" -q $((rate / workers)) "$@"
+}
