@@ -16,11 +16,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 TARGET=$REPO/services/inference/target
-CLASSPATH_FILE=$TARGET/embed.classpath
-jar() { compgen -G "$TARGET/closer-inference-*[0-9T].jar" | head -n1; }
-if [[ ! -f "$CLASSPATH_FILE" || -z "$(jar)" ]]; then
-  say "building the embed command (./mvnw package -pl services/inference)"
-  (cd "$REPO" && ./mvnw -B -q -DskipTests package -pl services/inference -am) || die "could not build services/inference"
-fi
+ensure_built "$TARGET/embed.classpath" services/inference
+JAR=$(compgen -G "$TARGET/closer-inference-*[0-9T].jar" | head -n1 || true)
+[[ -n "$JAR" ]] || die "no closer-inference jar in $TARGET: rebuild with ./mvnw install -pl services/inference -am"
 read -r -a JAVA_OPTS <<<"${CLOSER_EMBED_JAVA_OPTS:-}"
-exec "$(java_bin)" "${JAVA_OPTS[@]}" -cp "$(jar):$(cat "$CLASSPATH_FILE")" dev.closer.inference.text.EmbedCommand "$@"
+exec "$(java_bin)" "${JAVA_OPTS[@]}" -cp "$JAR:$(cat "$TARGET/embed.classpath")" dev.closer.inference.text.EmbedCommand "$@"

@@ -227,15 +227,22 @@ java_bin() {
   printf '%s\n' "$java"
 }
 
+# ensure_built FILE MODULE: build the Maven module MODULE (and what it depends on, installed into ~/.m2) when FILE,
+# one of its build outputs, is missing.
+ensure_built() {
+  local file=$1 module=$2
+  [[ -f "$file" ]] && return 0
+  say "building $module (./mvnw install -pl $module -am)"
+  (cd "$REPO" && ./mvnw -B -q -pl "$module" -am install -DskipTests) || die "could not build $module"
+  [[ -f "$file" ]] || die "building $module did not produce $file"
+}
+
 # closer_cli CLASS ARGS...: run a command of ingest/target/closer-import.jar (built if missing) against the app at
 # CLOSER_URL (default http://localhost:${CLOSER_PORT:-8080}) with CLOSER_API_KEY (default: .closer/admin.key).
 closer_cli() {
   local main=$1 jar=${CLOSER_IMPORT_JAR:-$REPO/ingest/target/closer-import.jar}
   shift
-  if [[ ! -f "$jar" ]]; then
-    say "building the command line (./mvnw package -pl ingest)"
-    (cd "$REPO" && ./mvnw -B -q -DskipTests package -pl ingest -am) || die "could not build $jar"
-  fi
+  ensure_built "$jar" ingest
   export CLOSER_URL=${CLOSER_URL:-http://localhost:${CLOSER_PORT:-8080}}
   if [[ -z "${CLOSER_API_KEY:-}" && -f "$CLOSER_STATE_DIR/admin.key" ]]; then
     CLOSER_API_KEY=$(cat "$CLOSER_STATE_DIR/admin.key")

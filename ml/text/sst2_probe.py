@@ -8,7 +8,8 @@ fit a logistic regression on the frozen train embeddings, pick C on dev, report 
 Data: <datasets>/sst2/{train,dev,test}.tsv, where <datasets> is --datasets, else $CLOSER_DATASETS, else
 ../shared/datasets (relative to the repo root). test.tsv is GLUE's SST-2 dev split (872 sentences), the split usually
 reported as "SST-2 accuracy". Embeddings are written under --work (default .closer/sst2-probe, ignored by git) and
-reused when present.
+reused when they have one row per text of the split (as read, after --train-limit); otherwise the split is
+embedded again.
 """
 import argparse
 import csv
@@ -33,11 +34,22 @@ def read_split(path):
     return [r["sentence"].strip() for r in rows], np.array([int(r["label"]) for r in rows])
 
 
+def cached(npy, rows):
+    """The vectors in npy when it holds exactly rows of them, else None (missing, another --train-limit, or a run
+    that was interrupted: the embed command writes the row count into the header last)."""
+    try:
+        x = np.load(npy)
+    except (OSError, ValueError):
+        return None
+    return x if x.shape[0] == rows else None
+
+
 def embed(model, split, texts, work):
     out = work / f"{model}-{split}"
     npy = out.with_suffix(".npy")
-    if npy.exists():
-        return np.load(npy), None
+    x = cached(npy, len(texts))
+    if x is not None:
+        return x, None
     src = work / f"{split}.jsonl"
     with open(src, "w", encoding="utf-8") as f:
         for i, text in enumerate(texts):

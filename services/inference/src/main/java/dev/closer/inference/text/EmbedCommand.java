@@ -3,8 +3,6 @@ package dev.closer.inference.text;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.closer.inference.ExecutionDevice;
-import dev.closer.inference.InferenceOptions;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -39,6 +37,9 @@ import picocli.CommandLine.Parameters;
  *   <li>{@code DIR/NAME.ids.jsonl}: each row's id as one JSON value a line (the line number when the input has
  *       none): {@code [json.loads(l) for l in open("DIR/NAME.ids.jsonl")]}.</li>
  * </ul>
+ * The vectors are exactly serving's: the encoder's defaults ({@link TextEncoderOptions#of}), one text per run, so a
+ * row never depends on the other texts. A summary line goes to standard output; progress ({@code -v}) and errors to
+ * standard error.
  */
 @Command(name = "closer-embed", mixinStandardHelpOptions = true, version = "closer-embed 0.1",
         description = "Embed a JSONL file of texts ({\"id\":..., \"text\":...} per line; '-' reads stdin) into "
@@ -54,7 +55,7 @@ public final class EmbedCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUT",
             description = "Output prefix: writes OUT.npy and OUT.ids.jsonl (a trailing .npy is dropped).")
-    String out;
+    String outPrefix;
 
     @Option(names = {"-m", "--model"},
             description = "Encoder: minilm or bge-small (default: $CLOSER_TEXT_ENCODER, else the served default).")
@@ -64,49 +65,61 @@ public final class EmbedCommand implements Callable<Integer> {
             description = "Texts embedded at once, one core each; 0 means one per processor (default).")
     int threads;
 
-    @Option(names = "--batch-size", defaultValue = "1",
-            description = "Texts per ONNX run (default: ${DEFAULT-VALUE}). Above 1 the vectors are only close to "
-                    + "serving's (see TextEncoderOptions).")
-    int batchSize;
-
-    @Option(names = "--text-field", defaultValue = "text", description = "Field holding the text (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--text-field", defaultValue = "text",
+            description = "Field holding the text (default: ${DEFAULT-VALUE}).")
     String textField;
 
     @Option(names = "--id-field", defaultValue = "id", description = "Field holding the id (default: ${DEFAULT-VALUE}).")
     String idField;
 
-    @Option(names = "--chunk", defaultValue = "4096", description = "Texts read and embedded at a time (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--chunk", defaultValue = "4096",
+            description = "Texts read and embedded at a time (default: ${DEFAULT-VALUE}).")
     int chunk;
 
     @Option(names = {"-v", "--verbose"}, description = "Log model loading and progress.")
     boolean verbose;
 
-    /** Held so that its level sticks (java.util.logging keeps loggers weakly). */
-    private static final Logger CLOSER_LOG = Logger.getLogger("dev.closer");
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public EmbedCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
 
     public static void main(String[] args) {
-        boolean verbose = List.of(args).contains("-v") || List.of(args).contains("--verbose");
-        if (!verbose) {
-            // DJL looks for a GPU and logs that it found none; only errors matter here.
-            System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "error");
-            CLOSER_LOG.setLevel(Level.WARNING);
+        // DJL reports to AWS when it runs on EC2 unless told not to; a self-hosted product should not.
+        if (System.getenv("OPT_OUT_TRACKING") == null && System.getProperty("OPT_OUT_TRACKING") == null) {
+            System.setProperty("OPT_OUT_TRACKING", "true");
         }
-        System.exit(new CommandLine(new EmbedCommand()).execute(args));
+        EmbedCommand command = new EmbedCommand(System.out, System.err);
+        CommandLine cli = new CommandLine(command);
+        // Logging is set once the options are parsed and before anything logs.
+        cli.setExecutionStrategy(parsed -> {
+            if (!command.verbose) {
+                // DJL looks for a GPU and logs that it found none, OnnxModel logs the graph it loaded (through
+                // java.util.logging): only warnings and errors matter here.
+                System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "error");
+                Logger.getLogger("").setLevel(Level.WARNING);
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
+        System.exit(cli.execute(args));
     }
 
     @Override
     public Integer call() throws IOException {
-        PrintStream err = System.err;
-        String prefix = out.endsWith(".npy") ? out.substring(0, out.length() - 4) : out;
+        String prefix = outPrefix.endsWith(".npy") ? outPrefix.substring(0, outPrefix.length() - 4) : outPrefix;
         Path npy = Path.of(prefix + ".npy");
         Path ids = Path.of(prefix + ".ids.jsonl");
         if (npy.getParent() != null) {
             Files.createDirectories(npy.getParent());
         }
         EncoderModel encoderModel = EncoderModel.byName(model != null ? model : System.getenv("CLOSER_TEXT_ENCODER"));
-        TextEncoderOptions options = new TextEncoderOptions(encoderModel,
-                threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), batchSize,
-                new InferenceOptions(ExecutionDevice.CPU, 0, 1, 1));
+        TextEncoderOptions options = TextEncoderOptions.of(encoderModel);
+        if (threads > 0) {
+            options = options.withThreads(threads);
+        }
         long started = System.nanoTime();
         long rows = 0;
         try (TextEncoder encoder = TextEncoder.open(options);
@@ -151,7 +164,8 @@ public final class EmbedCommand implements Callable<Integer> {
             rows += write(encoder, texts, matrix);
             matrix.write(ByteBuffer.wrap(npyHeader(rows, encoder.dimension())), 0);
             double seconds = (System.nanoTime() - started) / 1e9;
-            err.printf("closer-embed: %,d texts with %s in %.1f s (%,.0f texts/s, %d threads): %s (%d x %d float32), %s%n",
+            out.printf("closer-embed: %,d texts with %s in %.1f s (%,.0f texts/s, %d threads): %s (%d x %d float32), "
+                            + "%s%n",
                     rows, encoderModel.id(), seconds, rows / seconds, options.threads(), npy, rows,
                     encoder.dimension(), ids);
         }

@@ -17,19 +17,15 @@ import java.util.stream.Collectors;
  *
  * <p>The default is BGE-small, by measurement (docs/benchmarks.md, "Text encoder"): a logistic regression on its
  * frozen vectors reaches 86.9% on SST-2 against 81.4% for MiniLM, and it reads 512 tokens of an email where MiniLM
- * reads 128. It is about 4.5 times slower (32 against 150 emails a second on 2 cores), which is still far more than
- * the email traffic a sales team makes; {@code closer.text.encoder=minilm} trades the quality for the speed.
- *
- * @param id           the name configuration uses ({@code closer.text.encoder})
- * @param onnxResource classpath resource of the quantized ONNX graph
- * @param tokenizer    classpath resource of the Hugging Face {@code tokenizer.json}
- * @param maxTokens    tokens per text after truncation, {@code [CLS]} and {@code [SEP]} included
+ * reads 128. It is about 4.7 times slower (32 against 150 emails a second on 2 loaded cores), which is still far more
+ * than the email traffic a sales team makes; {@code closer.text.encoder=minilm} will trade the quality for the speed
+ * (once the app wires the encoder).
  */
 public enum EncoderModel {
     /** sentence-transformers/all-MiniLM-L6-v2, int8-quantized: 6 layers, 384 dimensions, mean pooling. */
-    MINILM("minilm", "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json", Pooling.MEAN, 128, 384),
+    MINILM("minilm", "all-minilm-l6-v2-q", Pooling.MEAN, 128, 384),
     /** BAAI/bge-small-en-v1.5, int8-quantized: 12 layers, 384 dimensions, the {@code [CLS]} vector. */
-    BGE_SMALL("bge-small", "bge-small-en-v1.5-q.onnx", "bge-small-en-v1.5-q-tokenizer.json", Pooling.CLS, 512, 384);
+    BGE_SMALL("bge-small", "bge-small-en-v1.5-q", Pooling.CLS, 512, 384);
 
     /** How a text's token vectors become one vector (before L2 normalisation). */
     public enum Pooling {
@@ -40,17 +36,22 @@ public enum EncoderModel {
     }
 
     private final String id;
-    private final String onnxResource;
-    private final String tokenizerResource;
+    private final String resource;
     private final Pooling pooling;
     private final int maxTokens;
     private final int dimension;
 
-    EncoderModel(String id, String onnxResource, String tokenizerResource, Pooling pooling, int maxTokens,
-                 int dimension) {
+    /**
+     * @param id        the name configuration uses ({@code closer.text.encoder}, once the app wires the encoder)
+     * @param resource  base name of the model's classpath resources in its langchain4j jar: the quantized ONNX graph
+     *                  is {@code <resource>.onnx}, the Hugging Face tokenizer {@code <resource>-tokenizer.json}
+     * @param pooling   how token vectors become the text's vector
+     * @param maxTokens tokens per text after truncation, {@code [CLS]} and {@code [SEP]} included
+     * @param dimension length of the graph's hidden states, so of every vector ({@link TextEncoder#open} checks it)
+     */
+    EncoderModel(String id, String resource, Pooling pooling, int maxTokens, int dimension) {
         this.id = id;
-        this.onnxResource = onnxResource;
-        this.tokenizerResource = tokenizerResource;
+        this.resource = resource;
         this.pooling = pooling;
         this.maxTokens = maxTokens;
         this.dimension = dimension;
@@ -83,12 +84,14 @@ public enum EncoderModel {
         return id;
     }
 
+    /** Classpath resource of the quantized ONNX graph. */
     public String onnxResource() {
-        return onnxResource;
+        return resource + ".onnx";
     }
 
+    /** Classpath resource of the Hugging Face {@code tokenizer.json}. */
     public String tokenizerResource() {
-        return tokenizerResource;
+        return resource + "-tokenizer.json";
     }
 
     public Pooling pooling() {

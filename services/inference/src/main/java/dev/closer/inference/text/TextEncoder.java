@@ -8,7 +8,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.closer.inference.InferenceException;
 import dev.closer.inference.OnnxModel;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
@@ -24,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A pretrained sentence encoder: texts → unit-length vectors, the features the text heads read (reply, intent, tone).
@@ -32,10 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Embeddings match langchain4j's on the same files (checked per text by {@code TextEncoderParityTest}): the same
  * tokenizer settings and truncation, the pooling of {@link EncoderModel}, L2 normalisation. What differs is how the
- * work is done. {@link #embedAll} tokenizes every text once (langchain4j tokenizes each three times), sorts the texts
- * by token count, cuts them into runs of {@link TextEncoderOptions#batchSize()} texts padded to the longest of the
- * run, and hands the runs, longest first, to {@link TextEncoderOptions#threads()} workers, each an ONNX Runtime run
- * with its own few threads instead of one oversubscribed pool. Results come back in input order.
+ * work is done. {@link #embedAll} tokenizes every text once (langchain4j tokenizes each three times) and hands the
+ * texts, longest first (so that no worker is left with a long text at the end), to
+ * {@link TextEncoderOptions#threads()} workers. Each text is one ONNX Runtime run of its own, with no padding, so
+ * its vector never depends on the other texts (see {@link TextEncoderOptions} on why there is no batching). Results
+ * come back in input order.
  *
  * <p>Input handling:
  * <ul>
@@ -50,12 +51,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  *
  * <p>Thread-safe: the tokenizer and the ONNX session may be used concurrently. {@link #embed} runs on the caller's
- * thread; {@link #embedAll} uses the encoder's own worker threads when it has more than one run to do.
+ * thread; {@link #embedAll} uses the encoder's own worker threads when it has more than one text to embed.
  */
 public final class TextEncoder implements AutoCloseable {
 
     private final TextEncoderOptions options;
-    private final EncoderModel model;
     private final OnnxModel onnx;
     private final HuggingFaceTokenizer tokenizer;
     private final boolean wantsTokenTypes;
@@ -63,13 +63,13 @@ public final class TextEncoder implements AutoCloseable {
 
     private TextEncoder(TextEncoderOptions options, OnnxModel onnx, HuggingFaceTokenizer tokenizer) {
         this.options = options;
-        this.model = options.model();
         this.onnx = onnx;
         this.tokenizer = tokenizer;
         this.wantsTokenTypes = onnx.inputNames().contains("token_type_ids");
+        String threadName = "text-encoder-" + options.model().id() + "-";
         AtomicInteger threadNumber = new AtomicInteger();
         this.workers = options.threads() == 1 ? null : Executors.newFixedThreadPool(options.threads(), task -> {
-            Thread thread = new Thread(task, "text-encoder-" + model.id() + "-" + threadNumber.incrementAndGet());
+            Thread thread = new Thread(task, threadName + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
@@ -98,47 +98,64 @@ public final class TextEncoder implements AutoCloseable {
             throw new InferenceException("Text encoder " + model.id() + ": the ONNX graph lacks input_ids or "
                     + "attention_mask (inputs: " + onnx.inputNames() + ")");
         }
-        return new TextEncoder(options, onnx, tokenizer);
+        TextEncoder encoder = new TextEncoder(options, onnx, tokenizer);
+        try {
+            encoder.checkHiddenSize();
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+        return encoder;
+    }
+
+    /** Runs the empty text once: the graph's hidden states must be {@link EncoderModel#dimension()} long. */
+    private void checkHiddenSize() {
+        long[] shape = run(tokenizer.encode("").getIds(), hidden -> hidden.getInfo().getShape());
+        if (shape.length != 3 || shape[2] != dimension()) {
+            throw new InferenceException("Text encoder " + model().id() + ": the ONNX graph's first output has shape "
+                    + Arrays.toString(shape) + ", expected [1, tokens, " + dimension() + "]");
+        }
     }
 
     private static byte[] resource(String name) {
-        try (InputStream in = TextEncoder.class.getClassLoader().getResourceAsStream(name)) {
-            if (in == null) {
-                throw new InferenceException("Resource " + name + " is not on the classpath: the langchain4j "
-                        + "embedding jars are dependencies of closer-inference");
-            }
+        try (InputStream in = resourceStream(name)) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new InferenceException("Could not read resource " + name + ": " + e.getMessage(), e);
         }
     }
 
-    private static HuggingFaceTokenizer tokenizer(EncoderModel model) {
-        // DJL reports to AWS when it runs on EC2 unless told not to; a self-hosted product should not.
-        if (System.getenv("OPT_OUT_TRACKING") == null && System.getProperty("OPT_OUT_TRACKING") == null) {
-            System.setProperty("OPT_OUT_TRACKING", "true");
+    private static InputStream resourceStream(String resource) {
+        InputStream in = TextEncoder.class.getClassLoader().getResourceAsStream(resource);
+        if (in == null) {
+            throw new InferenceException("Resource " + resource + " is not on the classpath: the langchain4j "
+                    + "embedding jars are dependencies of closer-inference");
         }
-        byte[] json = resource(model.tokenizerResource());
+        return in;
+    }
+
+    private static HuggingFaceTokenizer tokenizer(EncoderModel model) {
+        String name = model.tokenizerResource();
         Map<String, String> options = Map.of(
-                "padding", "false", // we pad per batch ourselves
+                "padding", "false", // one text per run: nothing to pad
                 "truncation", "true",
                 "maxLength", Integer.toString(model.maxTokens()),
                 "addSpecialTokens", "true");
-        try (InputStream in = new ByteArrayInputStream(json)) {
-            return HuggingFaceTokenizer.newInstance(in, options);
+        InputStream json = resourceStream(name);
+        try (json) {
+            return HuggingFaceTokenizer.newInstance(json, options);
         } catch (IOException | RuntimeException e) {
-            throw new InferenceException("Could not load tokenizer " + model.tokenizerResource() + ": "
-                    + e.getMessage(), e);
+            throw new InferenceException("Could not load tokenizer " + name + ": " + e.getMessage(), e);
         }
     }
 
     public EncoderModel model() {
-        return model;
+        return options.model();
     }
 
     /** Length of every vector. */
     public int dimension() {
-        return model.dimension();
+        return options.model().dimension();
     }
 
     /** Tokens the model reads for this text, {@code [CLS]} and {@code [SEP]} included (after truncation). */
@@ -166,60 +183,57 @@ public final class TextEncoder implements AutoCloseable {
             array[i] = requireText(texts.get(i), i);
         }
         Encoding[] encodings = n == 1 ? new Encoding[] {tokenizer.encode(array[0])} : tokenizer.batchEncode(array);
-        // Shortest first, so that each run is padded only to its own longest text.
+        // Shortest first; workers take from the end, so the longest texts start first and no worker is left with a
+        // long one at the end. The order only schedules the work: each text is a run of its own.
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
         Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
-        int batchSize = options.batchSize();
-        int runs = (n + batchSize - 1) / batchSize;
         float[][] out = new float[n][];
-        // Runs are taken longest first, so that no worker is left with a long run at the end.
-        AtomicInteger next = new AtomicInteger(runs);
+        AtomicInteger next = new AtomicInteger(n);
         Runnable worker = () -> {
-            for (int run = next.decrementAndGet(); run >= 0; run = next.decrementAndGet()) {
-                runBatch(encodings, order, run * batchSize, Math.min(n, (run + 1) * batchSize), out);
+            for (int k = next.decrementAndGet(); k >= 0; k = next.decrementAndGet()) {
+                int text = order[k];
+                long[] ids = encodings[text].getIds();
+                out[text] = run(ids, hidden -> pool(hidden.getFloatBuffer(), ids.length));
             }
         };
-        if (workers == null || runs == 1) {
+        if (workers == null || n == 1) {
             worker.run();
             return out;
         }
         List<Future<?>> started = new ArrayList<>();
-        for (int w = 0; w < Math.min(options.threads(), runs); w++) {
+        for (int w = 0; w < Math.min(options.threads(), n); w++) {
             started.add(workers.submit(worker));
         }
         for (Future<?> future : started) {
             try {
                 future.get();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                next.set(-1); // the workers stop after their current text; cancel(true) alone does not stop them
                 started.forEach(f -> f.cancel(true));
-                throw new InferenceException("Text encoder " + model.id() + ": interrupted", e);
+                Thread.currentThread().interrupt();
+                throw new InferenceException("Text encoder " + model().id() + ": interrupted", e);
             } catch (ExecutionException e) {
-                next.set(-1); // the other workers stop after their current run
+                next.set(-1); // the other workers stop after their current text
                 if (e.getCause() instanceof RuntimeException runtime) {
                     throw runtime;
                 }
-                throw new InferenceException("Text encoder " + model.id() + ": " + e.getCause(), e.getCause());
+                throw new InferenceException("Text encoder " + model().id() + ": " + e.getCause(), e.getCause());
             }
         }
         return out;
     }
 
-    /** Runs texts {@code order[from..to)} as one padded batch and writes their vectors into {@code out}. */
-    private void runBatch(Encoding[] encodings, Integer[] order, int from, int to, float[][] out) {
-        int rows = to - from;
-        int length = encodings[order[to - 1]].getIds().length; // sorted: the last is the longest
-        long[] ids = new long[rows * length];
-        long[] mask = new long[rows * length];
-        for (int r = 0; r < rows; r++) {
-            long[] textIds = encodings[order[from + r]].getIds();
-            System.arraycopy(textIds, 0, ids, r * length, textIds.length);
-            Arrays.fill(mask, r * length, r * length + textIds.length, 1L);
-        }
-        long[] shape = {rows, length};
+    /**
+     * Runs one text's token ids through the graph (shape {@code [1, tokens]}, every token attended) and reads the
+     * graph's first output, the hidden states {@code [1, tokens, dimension]}, with {@code read} before it is closed.
+     */
+    private <T> T run(long[] ids, Function<OnnxTensor, T> read) {
+        long[] shape = {1, ids.length};
+        long[] mask = new long[ids.length];
+        Arrays.fill(mask, 1L);
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
             inputs.put("input_ids", OnnxTensor.createTensor(OnnxModel.environment(), LongBuffer.wrap(ids), shape));
@@ -228,38 +242,31 @@ public final class TextEncoder implements AutoCloseable {
             if (wantsTokenTypes) {
                 // One segment: every token type is 0.
                 inputs.put("token_type_ids", OnnxTensor.createTensor(OnnxModel.environment(),
-                        LongBuffer.wrap(new long[rows * length]), shape));
+                        LongBuffer.wrap(new long[ids.length]), shape));
             }
             try (OrtSession.Result result = onnx.run(inputs)) {
                 OnnxValue first = result.get(0);
                 if (!(first instanceof OnnxTensor hidden)) {
-                    throw new InferenceException("Text encoder " + model.id() + ": first output is not a tensor");
+                    throw new InferenceException("Text encoder " + model().id() + ": first output is not a tensor");
                 }
-                FloatBuffer states = hidden.getFloatBuffer();
-                int dim = model.dimension();
-                for (int r = 0; r < rows; r++) {
-                    int tokens = encodings[order[from + r]].getIds().length;
-                    out[order[from + r]] = pool(states, r * length * dim, tokens, dim);
-                }
+                return read.apply(hidden);
             }
         } catch (OrtException e) {
-            throw new InferenceException("Text encoder " + model.id() + ": " + e.getMessage(), e);
+            throw new InferenceException("Text encoder " + model().id() + ": " + e.getMessage(), e);
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
     }
 
-    /**
-     * One text's vector from its token states (row-major {@code [length, dim]} from {@code offset}; only its first
-     * {@code tokens} rows are real, the rest is padding), L2-normalised.
-     */
-    private float[] pool(FloatBuffer states, int offset, int tokens, int dim) {
+    /** One text's vector from its {@code tokens × dimension} hidden states (row-major), L2-normalised. */
+    private float[] pool(FloatBuffer states, int tokens) {
+        int dim = dimension();
         float[] vector = new float[dim];
-        if (model.pooling() == EncoderModel.Pooling.CLS) {
-            states.get(offset, vector);
+        if (model().pooling() == EncoderModel.Pooling.CLS) {
+            states.get(0, vector);
         } else {
             for (int t = 0; t < tokens; t++) {
-                int base = offset + t * dim;
+                int base = t * dim;
                 for (int j = 0; j < dim; j++) {
                     vector[j] += states.get(base + j);
                 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +31,12 @@ class EmbedCommandTest {
                 {"id": 7, "text": "Please unsubscribe me 😀"}
                 {"text": ""}
                 """);
-        int exit = new CommandLine(new EmbedCommand()).execute(input.toString(), "--out", dir.resolve("out").toString(),
-                "--model", "minilm", "--threads", "2", "--chunk", "2");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = new CommandLine(new EmbedCommand(new PrintStream(out, true, StandardCharsets.UTF_8), System.err))
+                .execute(input.toString(), "--out", dir.resolve("out").toString(), "--model", "minilm",
+                        "--threads", "2", "--chunk", "2");
         assertEquals(0, exit);
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("3 texts with minilm"), out::toString);
 
         byte[] npy = Files.readAllBytes(dir.resolve("out.npy"));
         ByteBuffer buffer = ByteBuffer.wrap(npy).order(ByteOrder.LITTLE_ENDIAN);
@@ -59,7 +64,11 @@ class EmbedCommandTest {
     void shouldRefuseALineWithoutTextNamingIt() throws Exception {
         Path input = dir.resolve("bad.jsonl");
         Files.writeString(input, "{\"id\": 1, \"text\": \"fine\"}\n{\"id\": 2}\n");
-        int exit = new CommandLine(new EmbedCommand()).execute(input.toString(), "--out", dir.resolve("bad").toString());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = new CommandLine(new EmbedCommand(System.out, new PrintStream(err, true, StandardCharsets.UTF_8)))
+                .execute(input.toString(), "--out", dir.resolve("bad").toString(), "--model", "minilm");
         assertEquals(1, exit);
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("line 2") && message.contains("\"text\""), message);
     }
 }

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Our encoder against the peer it replaces: langchain4j's own embedding models, run by langchain4j's code on the same
  * ONNX and tokenizer files. Every text must come out with cosine ≥ 0.9999 to langchain4j's vector, whether it is
- * short, long (truncated by both), full of punctuation, non-English, emoji, or shares its batch with texts of very
- * different lengths.
+ * short, long (truncated by both), full of punctuation, non-English or emoji, and whichever of our two worker threads
+ * embeds it among texts of very different lengths.
  */
 class TextEncoderParityTest {
 

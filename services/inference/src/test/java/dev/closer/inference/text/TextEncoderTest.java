@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,36 +42,9 @@ class TextEncoderTest {
         float[][] all = encoder.embedAll(texts);
         assertEquals(texts.size(), all.length);
         for (int i = 0; i < texts.size(); i++) {
-            // One text per run (the default): the vector does not depend on the other texts at all.
+            // One text per run: the vector does not depend on the other texts, nor on which worker ran it.
             assertArrayEquals(encoder.embed(texts.get(i)), all[i], "text " + i);
-            assertEquals(EncoderModel.MINILM.dimension(), all[i].length);
-            assertEquals(1.0, TextEncoder.cosine(all[i], all[i]), 1e-6);
-            double norm = 0;
-            for (float v : all[i]) {
-                norm += v * v;
-            }
-            assertEquals(1.0, norm, 1e-5, "unit length");
-        }
-    }
-
-    @Test
-    void shouldRestoreInputOrderWhenBatchingTextsOfMixedLengths() {
-        List<String> texts = mixedLengths();
-        float[][] alone = encoder.embedAll(texts);
-        try (TextEncoder batching = TextEncoder.open(TextEncoderOptions.of(EncoderModel.MINILM).withBatchSize(5))) {
-            float[][] batched = batching.embedAll(texts);
-            for (int i = 0; i < texts.size(); i++) {
-                // Batched vectors are close to, not equal to, the vectors alone (one int8 scale per run), so
-                // check that row i is text i's vector: closer to it than to any other text's.
-                int best = 0;
-                for (int j = 1; j < texts.size(); j++) {
-                    if (TextEncoder.cosine(batched[i], alone[j]) > TextEncoder.cosine(batched[i], alone[best])) {
-                        best = j;
-                    }
-                }
-                assertEquals(i, best, "row " + i);
-                assertTrue(TextEncoder.cosine(batched[i], alone[i]) > 0.9);
-            }
+            assertEquals(1.0, norm(all[i]), 1e-5, "unit length");
         }
     }
 
@@ -103,15 +75,10 @@ class TextEncoderTest {
         float[] empty = encoder.embed("");
         assertEquals(2, encoder.tokenCount(""));
         assertArrayEquals(empty, encoder.embed("   \n\t "));
-        assertEquals(1.0, Math.sqrt(dot(empty, empty)), 1e-5);
-        assertTrue(Arrays.stream(encoder.embedAll(List.of("", "hello", ""))).allMatch(row -> row.length == 384));
-    }
-
-    @Test
-    void shouldEmbedEmojiAndCharactersOutsideTheBasicPlane() {
-        float[] emoji = encoder.embed("Loved it 😀🚀 𝔘𝔫𝔦𝔠𝔬𝔡𝔢");
-        assertEquals(384, emoji.length);
-        assertTrue(Float.isFinite(emoji[0]));
+        assertEquals(1.0, norm(empty), 1e-5);
+        float[][] rows = encoder.embedAll(List.of("", "hello", ""));
+        assertArrayEquals(empty, rows[0]);
+        assertArrayEquals(empty, rows[2]);
     }
 
     @Test
@@ -133,11 +100,11 @@ class TextEncoderTest {
         assertTrue(e.getMessage().contains("minilm, bge-small"), e.getMessage());
     }
 
-    private static double dot(float[] a, float[] b) {
+    private static double norm(float[] v) {
         double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += a[i] * b[i];
+        for (float x : v) {
+            sum += (double) x * x;
         }
-        return sum;
+        return Math.sqrt(sum);
     }
 }
