@@ -43,12 +43,12 @@ import picocli.CommandLine.ParentCommand;
         scope = CommandLine.ScopeType.INHERIT,
         description = "Start, follow and inspect Closer's nightly rescore of every open lead through its REST API.",
         subcommands = {BatchCommand.Start.class, BatchCommand.Status.class, BatchCommand.ListRuns.class,
-                BatchCommand.Watch.class, BatchCommand.Failures.class, BatchCommand.Drift.class})
+                BatchCommand.Watch.class, BatchCommand.Failures.class, BatchCommand.Drift.class,
+                BatchCommand.Cancel.class})
 public final class BatchCommand extends ApiCommand {
 
     static final String RUNS = "/api/v1/batch/runs";
     private static final Pattern RUN_IN_LOCATION = Pattern.compile("/runs/(\\d+)/?$");
-    private static final Pattern RUN_IN_DETAIL = Pattern.compile("\\bRun (\\d+)\\b");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final int BAR_WIDTH = 20;
     /** Without a terminal, a progress line at most this often (and the last one). */
@@ -125,14 +125,10 @@ public final class BatchCommand extends ApiCommand {
             return wait ? cli.follow(run.path("id").asLong(), run, follow) : 0;
         }
 
-        /** The run that is running, from the 409's Location header or else its detail ("Run 3 is still ..."). */
+        /** The run that is running, from the 409's Location header (the API always sends it). */
         static Long runningRun(ApiClient.Answer conflict) {
             Matcher location = RUN_IN_LOCATION.matcher(conflict.location() == null ? "" : conflict.location());
-            if (location.find()) {
-                return Long.parseLong(location.group(1));
-            }
-            Matcher detail = RUN_IN_DETAIL.matcher(conflict.body().path("detail").asText(""));
-            return detail.find() ? Long.parseLong(detail.group(1)) : null;
+            return location.find() ? Long.parseLong(location.group(1)) : null;
         }
     }
 
@@ -209,6 +205,19 @@ public final class BatchCommand extends ApiCommand {
         @Override
         public Integer call() throws Exception {
             return cli.validInterval(follow) ? cli.follow(id, null, follow) : 2;
+        }
+    }
+
+    @Command(name = "cancel", description = "Cancel a running run (admin key): no more of its chunks are claimed.")
+    static final class Cancel extends Subcommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        long id;
+
+        @Override
+        public Integer call() throws Exception {
+            return cli.show(cli.client().send("POST", RUNS + "/" + id + "/cancel", null, null),
+                    run -> cli.note("Run %d cancelled after %,d of %,d leads.", id, run.path("done").asLong(),
+                            run.path("total").asLong()));
         }
     }
 

@@ -118,15 +118,13 @@ class BatchCommandTest {
     }
 
     @Test
-    void aRunningRunIsFoundInTheDetailWithoutALocation() {
-        api.on("POST", "/api/v1/batch/runs", StubApi.problem(409, "A run is in progress",
-                "Run 7 is still running; wait for it to finish"));
-        StubApi.Run run = api.run(BatchCommand::new, "start");
-        assertEquals(1, run.exit());
-        assertEquals("closer-batch: 409 A run is in progress: Run 7 is still running; wait for it to finish" + NL,
-                run.err());
-        assertEquals("closer-batch watch 7 follows it." + NL, run.out());
-        assertEquals(1, api.requests().size());
+    void cancelPostsToTheRunAndSaysWhereItStopped() {
+        api.on("POST", "/api/v1/batch/runs/5/cancel", StubApi.ok(run(5, "cancelled", 10288, 8002, 2, "null")));
+        StubApi.Run run = api.run(BatchCommand::new, "cancel", "5");
+        assertEquals(0, run.exit(), run.err());
+        assertEquals("Run 5 cancelled after 8,002 of 10,288 leads." + NL, run.out());
+        assertEquals(List.of("POST /api/v1/batch/runs/5/cancel"),
+                api.requests().stream().map(r -> r.method() + " " + r.path()).toList());
     }
 
     @Test

@@ -30,6 +30,10 @@ public interface CloserConfig {
 
     Outbound outbound();
 
+    Scores scores();
+
+    Ui ui();
+
     Inference inference();
 
     Auth auth();
@@ -202,6 +206,34 @@ public interface CloserConfig {
         }
     }
 
+    /** The scores topic's relay (scoring.ScorePublisher). */
+    interface Scores {
+        /** How often the score outbox is relayed to the scores topic. */
+        @WithDefault("1s")
+        Duration publishInterval();
+    }
+
+    /** The web UI's live feed ({@code closer.ui.*}). */
+    interface Ui {
+        /** How often the score stream looks for new rows in lead_scores while someone listens. */
+        @WithDefault("1s")
+        Duration streamPollInterval();
+
+        /**
+         * How long a stream token may be used to open {@code GET /api/v1/leads/scores/stream}; an open stream stays
+         * open after it expires. The UI fetches a new one each time it connects.
+         */
+        @WithDefault("60s")
+        Duration streamTokenTtl();
+
+        /**
+         * The key that signs stream tokens (at least 32 characters). Unset: a random key per instance, so a token is
+         * good only on the instance that issued it; set the same value on every instance behind a load balancer
+         * without sticky sessions.
+         */
+        Optional<String> streamTokenSecret();
+    }
+
     /** Webhooks out: subscriptions get signed JSON when scores move (outbound.OutboundDeliveries). */
     interface Outbound {
         /** Fan score changes out to subscriptions and send deliveries from this instance. */
@@ -272,6 +304,13 @@ public interface CloserConfig {
         /** Days of per-day dashboard figures each run recomputes, ending today. */
         @WithDefault("3")
         int statsDays();
+
+        /**
+         * Claims of one chunk before it is given up: its leads are recorded as failed, with the chunk's last error,
+         * and the run can finish instead of retrying the chunk forever.
+         */
+        @WithDefault("3")
+        int maxChunkAttempts();
     }
 
     interface Models {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.app.lead.Lead;
+import org.hibernate.jpa.HibernateHints;
 import dev.closer.app.lead.LeadRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -49,7 +50,9 @@ public class LeadRecords {
             return records;
         }
         Map<String, Lead> byId = new HashMap<>();
-        leads.list("id in ?1", ids).forEach(l -> byId.put(l.id, l));
+        // Read-only: the entities are only read here, so the session neither snapshots nor dirty-checks them.
+        leads.find("id in ?1", ids).withHint(HibernateHints.HINT_READ_ONLY, true).list()
+                .forEach(l -> byId.put(l.id, l));
         for (String id : ids) {
             Lead lead = byId.get(id);
             if (lead == null) {

@@ -225,7 +225,8 @@ public class LeadScorer {
      *
      * @param stored         each lead's latest score by id (absent: never scored)
      * @param refactorPoints how far the model's probability may move, in points, before factors are recomputed
-     * @param observer       sees each encoded batch and the model's probabilities before decay, or null
+     * @param observer       sees each batch that was scored and explained, and the model's probabilities before
+     *                       decay, or null
      */
     public List<Rescored> rescore(List<? extends Map<String, ?>> records, Map<String, ScoreWriter.Stored> stored,
                                   double refactorPoints, BatchObserver observer) {
@@ -238,9 +239,6 @@ public class LeadScorer {
             TabularModel model = lease.model();
             TabularEncoder.Batch batch = model.encoder().encode(records);
             float[] p = timer(version).record(() -> model.predict(batch));
-            if (observer != null) {
-                observer.scored(version, model, batch, p);
-            }
             List<Map<String, ?>> explain = new ArrayList<>();
             List<Integer> where = new ArrayList<>();
             for (int i = 0; i < records.size(); i++) {
@@ -263,6 +261,9 @@ public class LeadScorer {
             List<TabularModel.Explained> explained = model.explain(explain, FACTORS);
             for (int j = 0; j < explained.size(); j++) {
                 out.set(where.get(j), new Rescored(explainedResult(explain.get(j), explained.get(j), version), true));
+            }
+            if (observer != null) { // last: a batch that fails is retried lead by lead and must not count twice
+                observer.scored(version, model, batch, p);
             }
         }
         return out;

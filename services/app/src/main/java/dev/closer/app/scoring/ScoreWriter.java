@@ -89,7 +89,7 @@ public class ScoreWriter {
      * Writes a history row and an outbox row for each lead whose score, grade or model differs from its latest
      * (checked in the statement itself); returns how many changed.
      *
-     * @param eventIds the event that caused each score, or null
+     * @param eventIds the event that caused each score (an entry may be null), or null when no event did
      * @param runId    the batch run, or null
      */
     public int insertChanged(Connection c, List<String> ids, List<LeadScorer.Result> results, List<String> eventIds,
@@ -125,7 +125,7 @@ public class ScoreWriter {
                 """, cols -> cols.text(rows, ids::get)
                     .text(rows, i -> results.get(i).modelVersion()).doubles(rows, i -> results.get(i).probability())
                     .ints(rows, i -> results.get(i).score()).text(rows, i -> results.get(i).grade())
-                    .json(rows, i -> results.get(i).factors()).text(rows, eventIds::get)
+                    .json(rows, i -> results.get(i).factors()).text(rows, i -> eventIds == null ? null : eventIds.get(i))
                     .doubles(rows, i -> results.get(i).modelProbability())
                     .scalar(LeadScorer.MODEL_NAME).scalar(LeadScorer.MODEL_NAME).scalar(runId)
                     .scalar(LeadScorer.MODEL_NAME).scalar(cause.sql()).scalar(runId));

@@ -20,7 +20,12 @@ class BatchesTest {
     @Test
     void aGoodBatchRunsOnce() {
         List<Integer> failed = new ArrayList<>();
-        assertEquals(List.of(2, 4), Batches.wholeOrEach(List.of(1, 2), BatchesTest::doubled, (x, e) -> failed.add(x)));
+        List<List<Integer>> calls = new ArrayList<>();
+        assertEquals(List.of(2, 4), Batches.wholeOrEach(List.of(1, 2), xs -> {
+            calls.add(xs);
+            return doubled(xs);
+        }, (x, e) -> failed.add(x)));
+        assertEquals(List.of(List.of(1, 2)), calls, "one call with the whole batch");
         assertEquals(List.of(), failed);
     }
 

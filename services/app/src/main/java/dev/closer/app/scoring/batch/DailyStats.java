@@ -31,7 +31,8 @@ public class DailyStats {
                            and l.status_changed_at >= day and l.status_changed_at < day + interval '1 day'),
                        (select count(*) from leads l
                          where coalesce(l.crm_created_at, l.created_at) < day + interval '1 day'
-                           and (l.status = 'open' or l.status_changed_at >= day + interval '1 day')),
+                           and (l.status = 'open' or l.status_changed_at >= day + interval '1 day')
+                           and (l.deleted_at is null or l.deleted_at >= day + interval '1 day')),
                        (select count(*) from activities a
                          where a.occurred_at >= day and a.occurred_at < day + interval '1 day'),
                        (select count(*) from emails e where e.sent_at >= day and e.sent_at < day + interval '1 day'),
@@ -49,7 +50,8 @@ public class DailyStats {
                                              where s.lead_id = l.id and s.scored_at < day + interval '1 day'
                                              order by s.scored_at desc, s.id desc limit 1) as s
                        where coalesce(l.crm_created_at, l.created_at) < day + interval '1 day'
-                         and (l.status = 'open' or l.status_changed_at >= day + interval '1 day')) as g on true
+                         and (l.status = 'open' or l.status_changed_at >= day + interval '1 day')
+                         and (l.deleted_at is null or l.deleted_at >= day + interval '1 day')) as g on true
                 on conflict (day) do update set leads_created = excluded.leads_created,
                        leads_converted = excluded.leads_converted, leads_disqualified = excluded.leads_disqualified,
                        open_leads = excluded.open_leads, activities = excluded.activities,

@@ -26,7 +26,7 @@ public final class Drift {
 
     /**
      * Counts per bin for every feature the reference knows and the model's probability, in the reference's bins.
-     * Not thread-safe: one per chunk; chunks' counts are summed with {@link #add(Map)}.
+     * Not thread-safe: one per chunk; the run sums the chunks' {@link #counts()} when it finishes.
      */
     public static final class Histograms {
         private final FeatureSpec spec;
@@ -80,18 +80,6 @@ public final class Drift {
             if (bins != null) {
                 bins[Math.min(bins.length - 1, bin(edges.get(name), value))]++;
             }
-        }
-
-        /** Adds counts saved by {@link #counts()} (another chunk's); bins the reference lacks are ignored. */
-        public void add(Map<String, long[]> other) {
-            other.forEach((name, values) -> {
-                long[] bins = counts.get(name);
-                if (bins != null) {
-                    for (int i = 0; i < Math.min(bins.length, values.length); i++) {
-                        bins[i] += values[i];
-                    }
-                }
-            });
         }
 
         public Map<String, long[]> counts() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.app.config.CloserConfig;
+import dev.closer.app.db.Unnest;
 import dev.closer.app.scoring.Batches;
 import dev.closer.app.scoring.LeadRecords;
 import dev.closer.app.scoring.LeadScorer;
@@ -121,9 +122,12 @@ public class NightlyRescore {
     }
 
     /** The schedule: the night's run, once, whichever instance fires first. */
-    @Scheduled(identity = "nightly-rescore", cron = "${closer.batch.cron:0 0 2 * * ?}",
+    @Scheduled(identity = "nightly-rescore", cron = "${closer.batch.cron}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void nightly() {
+        if (!config.batch().enabled()) {
+            return;
+        }
         try {
             Optional<Long> run = start("schedule", "scheduler", LocalDate.now());
             run.ifPresentOrElse(id -> LOG.infof("Nightly rescore: run %d started", id),
@@ -144,6 +148,17 @@ public class NightlyRescore {
                 try (PreparedStatement ps = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
                     ps.setLong(1, START_LOCK);
                     ps.execute();
+                }
+                if ("schedule".equals(trigger)) {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "select 1 from batch_runs where trigger = 'schedule' and night = ?")) {
+                        ps.setObject(1, night);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (rs.next()) {
+                                return Optional.<Long>empty(); // another instance fired first
+                            }
+                        }
+                    }
                 }
                 Optional<Long> running = single(c, "select min(id) from batch_runs where status = 'running'");
                 if (running.isPresent()) {
@@ -189,23 +204,90 @@ public class NightlyRescore {
     }
 
     /** Claims and scores chunks of running runs until none is left to claim, then finishes runs that are done. */
-    @Scheduled(identity = "batch-worker", every = "${closer.batch.poll-interval:2s}",
+    @Scheduled(identity = "batch-worker", every = "${closer.batch.poll-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void work() {
         if (!config.batch().enabled()) {
             return;
         }
         try {
+            giveUpChunks();
             Optional<Claim> claim;
             while (!stopping && (claim = claim()).isPresent()) {
-                process(claim.get());
+                try {
+                    process(claim.get());
+                } catch (RuntimeException e) {
+                    recordChunkError(claim.get(), e);
+                    throw e;
+                }
             }
             finishDoneRuns();
             lastError = null;
         } catch (RuntimeException e) {
             lastError = e;
-            LOG.warnf(e, "Batch chunk failed; it is claimed again after its lease");
+            LOG.warnf(e, "Batch chunk failed; it is claimed again after its lease (at most %d claims)",
+                    config.batch().maxChunkAttempts());
         }
+    }
+
+    private void recordChunkError(Claim claim, RuntimeException e) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                    "update batch_chunks set last_error = ? where run_id = ? and seq = ? and owner = ?")) {
+                ps.setString(1, String.valueOf(e));
+                ps.setLong(2, claim.runId());
+                ps.setInt(3, claim.seq());
+                ps.setString(4, owner);
+                ps.executeUpdate();
+            } catch (SQLException sql) {
+                LOG.warnf(sql, "Could not record the error of chunk %d/%d", claim.runId(), claim.seq());
+            }
+        });
+    }
+
+    /**
+     * Gives up the chunks of running runs that failed {@code max-chunk-attempts} times (and are not being worked
+     * on): each of their open leads is recorded as failed with the chunk's last error, and the chunk counts as
+     * done, so the run finishes.
+     */
+    void giveUpChunks() {
+        int max = config.batch().maxChunkAttempts();
+        int given = QuarkusTransaction.requiringNew().call(() -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                    with given_up as (
+                        update batch_chunks k set status = 'done', scored = 0, changed = 0, failed = k.planned,
+                               finished_at = now()
+                         where k.status <> 'done' and k.attempts >= ?
+                           and (k.status = 'pending' or k.lease_until < now())
+                           and k.run_id in (select id from batch_runs where status = 'running')
+                     returning k.run_id, k.seq, k.first_id, k.last_id, k.last_error)
+                    insert into batch_failures (run_id, lead_id, reason)
+                    select g.run_id, l.id, 'chunk ' || g.seq || ' failed ' || ? || ' times: '
+                                           || coalesce(g.last_error, 'see the logs')
+                      from given_up g join leads l on l.id between g.first_id and g.last_id
+                     where l.status = 'open' and l.deleted_at is null
+                    on conflict (run_id, lead_id) do nothing""")) {
+                ps.setInt(1, max);
+                ps.setInt(2, max);
+                return ps.executeUpdate();
+            }
+        });
+        if (given > 0) {
+            LOG.warnf("Batch: gave up %d leads of chunks that failed %d times; see GET /api/v1/batch/runs/{id}/failures",
+                    given, max);
+        }
+    }
+
+    /** Cancels a running run: no chunk of it is claimed any more. False when it is not running. */
+    public boolean cancel(long runId) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                    update batch_runs set status = 'cancelled', finished_at = now()
+                     where id = ? and status = 'running'""")) {
+                ps.setLong(1, runId);
+                return ps.executeUpdate() == 1;
+            }
+        });
     }
 
     record Claim(long runId, int seq, String firstId, String lastId, int attempts) {
@@ -215,15 +297,17 @@ public class NightlyRescore {
         return QuarkusTransaction.requiringNew().call(() -> {
             try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                     update batch_chunks k set status = 'claimed', owner = ?, attempts = k.attempts + 1,
-                           lease_until = now() + make_interval(secs => ?), claimed_at = now()
+                           lease_until = now() + make_interval(secs => ?), claimed_at = now(), last_error = null
                      where (k.run_id, k.seq) = (
                         select c.run_id, c.seq from batch_chunks c join batch_runs r on r.id = c.run_id
                          where r.status = 'running'
                            and (c.status = 'pending' or (c.status = 'claimed' and c.lease_until < now()))
+                           and c.attempts < ?
                          order by c.run_id, c.seq limit 1 for update of c skip locked)
                     returning k.run_id, k.seq, k.first_id, k.last_id, k.attempts""")) {
                 ps.setString(1, owner);
                 ps.setDouble(2, config.batch().lease().toMillis() / 1000.0);
+                ps.setInt(3, config.batch().maxChunkAttempts());
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(new Claim(rs.getLong(1), rs.getInt(2), rs.getString(3),
                             rs.getString(4), rs.getInt(5))) : Optional.<Claim>empty();
@@ -238,7 +322,9 @@ public class NightlyRescore {
 
     /** Scores a claimed chunk and marks it done, in one transaction that only commits if the claim still holds. */
     ChunkResult process(Claim claim) {
-        ChunkResult result = QuarkusTransaction.requiringNew().call(() -> {
+        // As long as the lease: the default 60 s would roll back every chunk slower than that, forever.
+        int timeout = (int) Math.max(60, config.batch().lease().toSeconds());
+        ChunkResult result = QuarkusTransaction.requiringNew().timeout(timeout).call(() -> {
             try (Connection c = dataSource.getConnection()) {
                 List<String> ids = chunkLeads(c, claim);
                 Instant now = Instant.now();
@@ -269,8 +355,7 @@ public class NightlyRescore {
                             changedResults.add(r.result());
                         }
                     }
-                    changed += writer.insertChanged(c, changedIds, changedResults,
-                            java.util.Collections.nCopies(changedIds.size(), null), ScoreWriter.Cause.BATCH,
+                    changed += writer.insertChanged(c, changedIds, changedResults, null, ScoreWriter.Cause.BATCH,
                             claim.runId());
                     recordFailures(c, claim.runId(), failures);
                     scored += batch.size() - failures.size();
@@ -278,9 +363,10 @@ public class NightlyRescore {
                 }
                 String version = versions.entrySet().stream().max(Map.Entry.comparingByValue())
                         .map(Map.Entry::getKey).orElse(null);
-                markDone(c, claim, new ChunkResult(scored, changed, failed), version,
+                ChunkResult done = new ChunkResult(scored, changed, failed);
+                markDone(c, claim, done, version,
                         version == null || !drift.containsKey(version) ? null : drift.get(version).counts());
-                return new ChunkResult(scored, changed, failed);
+                return done;
             }
         });
         scoredLeads.increment(result.scored());
@@ -314,15 +400,12 @@ public class NightlyRescore {
         if (failures.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("""
+        List<Map.Entry<String, String>> rows = List.copyOf(failures.entrySet());
+        Unnest.execute(c, json, rows, """
                 insert into batch_failures (run_id, lead_id, reason) select ?, f.lead_id, f.reason
                   from unnest(?::text[], ?::text[]) as f (lead_id, reason)
-                on conflict (run_id, lead_id) do update set reason = excluded.reason, at = now()""")) {
-            ps.setLong(1, runId);
-            ps.setArray(2, c.createArrayOf("text", failures.keySet().toArray()));
-            ps.setArray(3, c.createArrayOf("text", failures.values().toArray()));
-            ps.executeUpdate();
-        }
+                on conflict (run_id, lead_id) do update set reason = excluded.reason, at = now()""",
+                cols -> cols.scalar(runId).text(rows, Map.Entry::getKey).text(rows, Map.Entry::getValue));
         failures.forEach((id, reason) -> LOG.warnf("Lead %s not rescored: %s", id, reason));
     }
 
@@ -369,7 +452,8 @@ public class NightlyRescore {
     }
 
     private void finish(long runId) {
-        QuarkusTransaction.requiringNew().run(() -> {
+        // Drift and the per-day figures read whole tables on a large install: more than the default 60 s.
+        QuarkusTransaction.requiringNew().timeout(1800).run(() -> {
             try (Connection c = dataSource.getConnection()) {
                 try (PreparedStatement ps = c.prepareStatement(
                         "select 1 from batch_runs where id = ? and status = 'running' for update skip locked")) {

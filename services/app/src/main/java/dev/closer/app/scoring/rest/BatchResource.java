@@ -9,6 +9,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -35,7 +36,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** The nightly rescore: start a run now (admin), follow its progress, its failures, and the model's drift. */
-@Path("/api/v1/batch")
+@Path("/v1/batch")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Nightly batch", description = "Rescoring every open lead; drift of the model's inputs and score")
 @RolesAllowed({Roles.ADMIN, Roles.MANAGER})
@@ -89,6 +90,20 @@ public class BatchResource {
             throw new NotFoundException("No batch run " + id);
         }
         return found.get(0);
+    }
+
+    @POST
+    @Path("runs/{id}/cancel")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Cancel a running run", description = "No more of its chunks are claimed; a chunk being "
+            + "scored finishes. 409 when the run is not running.")
+    public RunView cancel(@PathParam("id") long id) {
+        RunView run = run(id);
+        if (!rescore.cancel(id)) {
+            throw new ClientErrorException("Run " + id + " is " + run.status() + ", not running",
+                    Response.Status.CONFLICT);
+        }
+        return run(id);
     }
 
     @GET

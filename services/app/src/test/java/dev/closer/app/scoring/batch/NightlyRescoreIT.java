@@ -77,7 +77,7 @@ class NightlyRescoreIT {
                        jsonb_build_object('page', (array['pricing', 'docs', 'blog'])[1 + k % 3]), 'nightly'
                   from generate_series(1, LEADS, 7) as g, generate_series(1, 3) as k"""
                 .replace("LEADS", Integer.toString(LEADS)));
-        long open = count("select count(*) from leads where status = 'open'");
+        long open = count("select count(*) from leads where status = 'open' and deleted_at is null");
         String admin = Api.newKey(keys, Roles.ADMIN, null).key();
 
         long run = Api.as(admin).post("/api/v1/batch/runs").then().statusCode(202).extract().jsonPath().getLong("id");
@@ -85,6 +85,7 @@ class NightlyRescoreIT {
         Api.as(admin).post("/api/v1/batch/runs").then().statusCode(409); // one run at a time
 
         Process second = startSecondInstance();
+        long killedChunk;
         try {
             String owner = second.pid() + "@%";
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> !second.isAlive()
@@ -93,6 +94,8 @@ class NightlyRescoreIT {
             assertTrue(second.isAlive(), "the second instance stopped before claiming a chunk; see "
                     + log().toAbsolutePath());
             second.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, its chunk stays claimed
+            killedChunk = count("select min(seq) from batch_chunks where run_id = ?1 and owner like ?2"
+                    + " and status = 'claimed'", run, owner);
         } finally {
             second.destroyForcibly();
         }
@@ -101,8 +104,10 @@ class NightlyRescoreIT {
         assertEquals(open, done.getLong("scored"), "every open lead scored");
         assertEquals(0, done.getLong("failed"));
         assertEquals(open, count("select sum(scored) from batch_chunks where run_id = ?1", run));
-        assertTrue(count("select count(*) from batch_chunks where run_id = ?1 and attempts > 1", run) >= 1,
-                "the killed instance's chunk was claimed again");
+        assertEquals(1, count("""
+                select count(*) from batch_chunks where run_id = ?1 and seq = ?2 and status = 'done'
+                   and attempts >= 2 and owner not like ?3""", run, killedChunk, second.pid() + "@%"),
+                "the killed instance's chunk was claimed again, by the other instance, and finished");
         assertEquals(0, count("select count(*) from batch_chunks where run_id = ?1 and status <> 'done'", run));
         long changed = done.getLong("changed");
         assertEquals(changed, count("select count(*) from lead_scores where run_id = ?1", run),
@@ -122,12 +127,47 @@ class NightlyRescoreIT {
         long again = Api.as(admin).post("/api/v1/batch/runs").then().statusCode(202).extract().jsonPath()
                 .getLong("id");
         JsonPath second2 = awaitFinished(admin, again);
-        assertEquals(count("select count(*) from leads where status = 'open'"), second2.getLong("scored"));
+        assertEquals(count("select count(*) from leads where status = 'open' and deleted_at is null"),
+                second2.getLong("scored"));
         assertEquals(second2.getLong("changed"), count("select count(*) from lead_scores where run_id = ?1", again));
         assertTrue(second2.getLong("changed") < open / 100, "a rerun rewrites almost nothing: "
                 + second2.getLong("changed"));
 
         Api.as(admin).get("/api/v1/batch/drift").then().statusCode(200);
+    }
+
+    @Test
+    void aChunkThatKeepsFailingIsGivenUpSoTheRunEndsAndItsLeadsSayWhy() {
+        execute("""
+                insert into leads (id, status, event_time) values ('giveup-1', 'open', now()), ('giveup-2', 'open', now())""");
+        // A run whose one chunk three instances claimed and failed on: past its lease, at the attempts limit (3).
+        // One statement, so no worker sees the run without its chunk (and finishes it as empty).
+        long run = count("""
+                with r as (insert into batch_runs (trigger, requested_by, model_name, total, chunk_size)
+                           values ('api', 'test', 'lead-score', 2, 1000) returning id)
+                insert into batch_chunks (run_id, seq, first_id, last_id, planned, status, owner, attempts,
+                                          lease_until, last_error)
+                select r.id, 0, 'giveup-1', 'giveup-2', 2, 'claimed', 'gone', 3, now() - interval '1 minute',
+                       'java.lang.IllegalStateException: boom' from r
+                returning run_id""");
+        String admin = Api.newKey(keys, Roles.ADMIN, null).key();
+        JsonPath done = awaitFinished(admin, run);
+        assertEquals(2, done.getLong("failed"));
+        List<String> reasons = Api.as(admin).get("/api/v1/batch/runs/" + run + "/failures").then().statusCode(200)
+                .extract().jsonPath().getList("reason");
+        assertEquals(2, reasons.size());
+        assertTrue(reasons.stream().allMatch(r -> r.equals("chunk 0 failed 3 times: "
+                + "java.lang.IllegalStateException: boom")), reasons.toString());
+    }
+
+    @Test
+    void anAdminCancelsARunningRunOnce() {
+        String admin = Api.newKey(keys, Roles.ADMIN, null).key();
+        long run = Api.as(admin).post("/api/v1/batch/runs").then().statusCode(202).extract().jsonPath().getLong("id");
+        Api.as(admin).post("/api/v1/batch/runs/" + run + "/cancel").then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("cancelled"));
+        Api.as(admin).post("/api/v1/batch/runs/" + run + "/cancel").then().statusCode(409);
+        assertEquals(0, count("select count(*) from batch_runs where status = 'running'"), "a new run may start");
     }
 
     private JsonPath awaitFinished(String admin, long run) {
@@ -147,7 +187,7 @@ class NightlyRescoreIT {
                 "-Dquarkus.datasource.username=" + dbUser, "-Dquarkus.datasource.password=" + dbPassword,
                 "-Dkafka.bootstrap.servers=" + kafka, "-Dcloser.consumer.enabled=false",
                 "-Dcloser.scoring.enabled=false", "-Dcloser.topics.create=false", "-Dcloser.batch.cron=off",
-                "-Dcloser.batch.lease=5s", "-Dcloser.batch.poll-interval=1s", "-jar", APP.toString()));
+                "-Dcloser.batch.lease=15s", "-Dcloser.batch.poll-interval=1s", "-jar", APP.toString()));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log().toFile())
                 .directory(new File(".")).start();
     }
