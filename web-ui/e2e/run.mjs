@@ -119,6 +119,22 @@ try {
     await page.getByText(/emails, [\d.]+% replied/).waitFor();
   });
 
+  await check("the admin overview shows the last 30 days' chart, or its empty state before the first nightly run", async () => {
+    const res = await apiAs(ADMIN, '/api/v1/dashboard/daily?days=30');
+    assert(res.status === 200, `GET /dashboard/daily answered ${res.status} to an admin`);
+    const days = await res.json();
+    assert(Array.isArray(days), 'GET /dashboard/daily did not answer an array');
+    const card = page.getByTestId('daily');
+    if (days.length > 0) {
+      await card.locator('.chart svg').waitFor({ timeout: 10000 });
+      const summary = await card.getByTestId('daily-summary').innerText();
+      assert(/leads created/.test(summary), `the daily summary reads "${summary}"`);
+    } else {
+      await card.getByText('Daily figures appear after the first nightly run.').waitFor();
+    }
+    assert(await card.locator('[role=alert]').count() === 0, 'the daily card shows an error');
+  });
+
   await check('a lead scored now arrives on the overview over server-sent events', async () => {
     await page.getByTestId('live-status').getByText('● live').waitFor({ timeout: 10000 });
     const id = `e2e-live-${Date.now()}`;
@@ -223,7 +239,8 @@ try {
     assert(ownerOptions === 2, `a rep's owner filter offers ${ownerOptions - 1} owners, expected only themself`);
     assert(new Set(owners).size === 1, `a rep's table shows several owners: ${[...new Set(owners)].join(', ')}`);
     const api = await apiAs(REP, `/api/v1/leads/${encodeURIComponent(OTHER_LEAD)}`);
-    assert(api.status === 403 || api.status === 404, `the API answered ${api.status} for another rep's lead`);
+    // LeadService.requireVisible: a lead that exists but is not visible is 403 (404 is only for no such lead).
+    assert(api.status === 403, `the API answered ${api.status} for another rep's lead, expected 403`);
     allowedConsole.push(/status of 403/);
     await page.goto(URL_ + `/leads/${encodeURIComponent(OTHER_LEAD)}`);
     await page.locator('[data-state=forbidden]').getByText('Not yours').waitFor();
@@ -231,6 +248,18 @@ try {
     assert(!text.includes('Activity'), 'the forbidden page leaks the lead');
     await shot(page, '09-rep-not-yours');
     allowedConsole.pop();
+    // The daily figures are organisation-wide: the API refuses a rep, and the rep's overview does not ask.
+    const daily = await apiAs(REP, '/api/v1/dashboard/daily?days=30');
+    assert(daily.status === 403, `GET /dashboard/daily answered ${daily.status} to a rep, expected 403`);
+    const asked = [];
+    const onRequest = (r) => { if (r.url().includes('/api/v1/dashboard/daily')) asked.push(r.url()); };
+    page.on('request', onRequest);
+    await page.goto(URL_ + '/');
+    // the overview's own figures have arrived (a daily request would have gone out with them)
+    await page.getByText(/Deals that reached each stage|No deals yet\./).first().waitFor();
+    page.off('request', onRequest);
+    assert(await page.getByTestId('daily').count() === 0, "a rep's overview shows the daily figures");
+    assert(asked.length === 0, `a rep's overview asked for ${asked.join(', ')}`);
     await page.goto(URL_ + '/models');
     await page.getByText('Batch runs and drift are shown to managers and admins.').waitFor();
     assert(await page.getByRole('button', { name: 'Activate' }).count() === 0, 'a rep is offered Activate');

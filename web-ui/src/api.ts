@@ -124,6 +124,24 @@ export interface Overview {
   scoredLeads: number;
 }
 
+/** A day of GET /api/v1/dashboard/daily (admins): organisation-wide figures the nightly run refreshes. */
+export interface DailyFigures {
+  day: string; // ISO date, e.g. "2026-11-24"
+  leadsCreated: number;
+  leadsConverted: number;
+  leadsDisqualified: number;
+  openLeads: number;
+  activities: number;
+  emailsSent: number;
+  replies: number;
+  scoredLeads: number;
+  meanScore: number | null;
+  gradeA: number;
+  gradeB: number;
+  gradeC: number;
+  gradeD: number;
+}
+
 export interface ScoreChange {
   scoreId: number;
   leadId: string;

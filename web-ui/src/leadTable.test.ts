@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
-  DEFAULT_STATE, apiQuery, ariaSort, fromQuery, nextRow, rangeLabel, setFilter, toQuery, toggleSort,
+  DEFAULT_STATE, apiQuery, ariaSort, clampRow, fromQuery, nextRow, pageCount, pageView, rangeLabel, searchBox,
+  searchTo, setFilter, toQuery, toggleSort,
 } from './leadTable';
 
 describe('sorting', () => {
@@ -73,5 +74,48 @@ describe('keyboard', () => {
     expect(rangeLabel(0, 50, 1234)).toBe('1–50 of 1,234');
     expect(rangeLabel(1, 3, 53)).toBe('51–53 of 53');
     expect(rangeLabel(0, 0, 0)).toBe('0 of 0');
+    expect(rangeLabel(4, 0, 53)).toBe('none of 53');
+  });
+
+  test('the row that takes Tab stays within a shorter page', () => {
+    expect(clampRow(37, 3)).toBe(2);
+    expect(clampRow(1, 3)).toBe(1);
+    expect(clampRow(5, 0)).toBe(0);
+  });
+});
+
+describe('the search box', () => {
+  test('navigates on top of the URL as it is when typing pauses: a grade picked meanwhile stays', () => {
+    // typing began at ?status=converted; the grade changed to A within the pause
+    const qs = searchTo('?status=converted&grade=A&page=3', 'ada');
+    expect(fromQuery(qs!)).toEqual({ ...DEFAULT_STATE, status: 'converted', grade: 'A', q: 'ada', page: 0 });
+  });
+
+  test('does not navigate when the URL already searches for it (spaces aside)', () => {
+    expect(searchTo('?q=ada', 'ada ')).toBeNull();
+    expect(searchTo('', '  ')).toBeNull();
+    expect(searchTo('?q=ada', '')).toBe('');
+  });
+
+  test('shows the URL\'s search after Back/Forward, but keeps a trailing space being typed', () => {
+    expect(searchBox('ada lovelace', 'ada')).toBe('ada');
+    expect(searchBox('ada', '')).toBe('');
+    expect(searchBox('ada ', 'ada')).toBe('ada ');
+  });
+});
+
+describe('past the end', () => {
+  test('a page beyond the total is past the end, not "no leads match"', () => {
+    expect(pageView(0, 50, 120)).toBe('rows');
+    expect(pageView(0, 0, 0)).toBe('empty');
+    expect(pageView(5, 0, 0)).toBe('empty');
+    expect(pageView(2, 0, 100)).toBe('past-end');
+    expect(pageView(9, 0, 53)).toBe('past-end');
+  });
+
+  test('page count', () => {
+    expect(pageCount(0)).toBe(1);
+    expect(pageCount(50)).toBe(1);
+    expect(pageCount(51)).toBe(2);
   });
 });

@@ -106,9 +106,43 @@ export function nextRow(key: string, current: number, rows: number): number | nu
   }
 }
 
-/** "1–50 of 1,234" */
+/** The row that takes Tab (tabIndex 0): the last one moved to, kept within the rows the page has now. */
+export function clampRow(active: number, rows: number): number {
+  return Math.max(0, Math.min(active, rows - 1));
+}
+
+/**
+ * The search box: the query string to navigate to once typing pauses, built from the URL as it is then (a
+ * filter or sort changed meanwhile is kept), or null when the URL already searches for what was typed.
+ */
+export function searchTo(search: string, typed: string): string | null {
+  const now = fromQuery(search);
+  if (now.q.trim() === typed.trim()) return null;
+  return toQuery(setFilter(now, 'q', typed));
+}
+
+/**
+ * What the search box shows when the URL's search changes (Back/Forward, a link): the URL's, unless it is what
+ * was typed already (the URL keeps it trimmed: a trailing space being typed stays).
+ */
+export function searchBox(typed: string, fromUrl: string): string {
+  return typed.trim() === fromUrl.trim() ? typed : fromUrl;
+}
+
+/** Pages the total fills (at least 1). */
+export function pageCount(total: number): number {
+  return Math.max(1, Math.ceil(total / PAGE_SIZE));
+}
+
+/** What a page of the table shows: rows, nothing matches the filters, or the page lies past the last one. */
+export function pageView(page: number, shown: number, total: number): 'rows' | 'empty' | 'past-end' {
+  if (shown > 0) return 'rows';
+  return total > 0 && page * PAGE_SIZE >= total ? 'past-end' : 'empty';
+}
+
+/** "1–50 of 1,234"; "0 of 0"; past the last page "none of 53". */
 export function rangeLabel(page: number, shown: number, total: number): string {
-  if (shown === 0) return `0 of ${total.toLocaleString('en')}`;
+  if (shown === 0) return `${total > 0 ? 'none' : '0'} of ${total.toLocaleString('en')}`;
   const from = page * PAGE_SIZE + 1;
   return `${from.toLocaleString('en')}–${(from + shown - 1).toLocaleString('en')} of ${total.toLocaleString('en')}`;
 }

@@ -2,10 +2,14 @@ import { api, type ScoreChange } from './api';
 
 export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'off';
 
+/** The pause before reconnecting after an error or the end of a stream (no tight loop). */
+export const RETRY_MS = 5000;
+
 /**
  * Newly scored leads over server-sent events. EventSource cannot send the API key in a header (and the key must
  * not go into a URL), so each connection first trades the key for a short-lived stream token. On an error the
- * stream is closed and reopened with a fresh token after a pause.
+ * stream is closed and reopened with a fresh token after a pause (RETRY_MS), so a server that keeps failing is
+ * not hammered; the server also ends each stream after 10 minutes, which reconnects the same way.
  */
 export function openScoreStream(onChange: (c: ScoreChange) => void, onStatus: (s: LiveStatus) => void): () => void {
   let source: EventSource | null = null;
@@ -32,7 +36,7 @@ export function openScoreStream(onChange: (c: ScoreChange) => void, onStatus: (s
   function retry() {
     if (stopped) return;
     onStatus('reconnecting');
-    timer = setTimeout(connect, 5000);
+    timer = setTimeout(connect, RETRY_MS);
   }
 
   connect();

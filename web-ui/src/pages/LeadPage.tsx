@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { Factor, Lead, ScoreView, TimelineEntry } from '../api';
 import { EChart, GRADE_COLORS } from '../components/EChart';
-import { Empty, ErrorState, Loading } from '../components/State';
+import { Async, Empty } from '../components/State';
 import { dateTime, duration, humanize, leadName, pct, relative } from '../format';
 import { useApi } from '../useApi';
 
@@ -10,19 +10,18 @@ export function LeadPage() {
   const { id = '' } = useParams();
   const path = `/api/v1/leads/${encodeURIComponent(id)}`;
   const lead = useApi<Lead>(path);
-  if (lead.state === 'loading') return <section><Loading what="the lead" /></section>;
-  if (lead.state === 'error') {
-    return (
-      <section>
-        <p><Link to="/leads">← Leads</Link></p>
-        <ErrorState error={lead.error} what="lead" retry={lead.reload} />
-      </section>
-    );
-  }
-  const l = lead.data;
+  // On an error ("Not yours", "Not found") only the way back shows, nothing of the lead.
   return (
     <section>
       <p><Link to="/leads">← Leads</Link></p>
+      <Async data={lead} what="lead" loading="the lead">{(l) => <LeadView l={l} path={path} />}</Async>
+    </section>
+  );
+}
+
+function LeadView({ l, path }: { l: Lead; path: string }) {
+  return (
+    <>
       <div className="lead-head">
         <div>
           <h1>{leadName(l)}</h1>
@@ -53,7 +52,7 @@ export function LeadPage() {
         <h2>Activity</h2>
         <Timeline path={`${path}/activities?limit=100`} />
       </div>
-    </section>
+    </>
   );
 }
 
@@ -87,14 +86,15 @@ function History({ path }: { path: string }) {
         lineStyle: { color: '#64748b' } }],
     };
   }, [h.data]);
-  if (h.state === 'loading') return <Loading what="the score history" />;
-  if (h.state === 'error') return <ErrorState error={h.error} what="score history" retry={h.reload} />;
-  if (h.data.length === 0) return <Empty>No scores yet.</Empty>;
   return (
-    <>
-      <p className="sub">{h.data.length} score{h.data.length === 1 ? '' : 's'} since {dateTime(h.data[h.data.length - 1].scoredAt)}</p>
-      <EChart option={option} label={`Score history: ${h.data.length} scores, now ${h.data[0].score}`} height={220} />
-    </>
+    <Async data={h} what="score history" loading="the score history" isEmpty={(d) => d.length === 0} empty="No scores yet.">
+      {(d) => (
+        <>
+          <p className="sub">{d.length} score{d.length === 1 ? '' : 's'} since {dateTime(d[d.length - 1].scoredAt)}</p>
+          <EChart option={option} label={`Score history: ${d.length} scores, now ${d[0].score}`} height={220} />
+        </>
+      )}
+    </Async>
   );
 }
 
@@ -113,18 +113,20 @@ function describe(e: TimelineEntry): string {
 
 function Timeline({ path }: { path: string }) {
   const t = useApi<TimelineEntry[]>(path);
-  if (t.state === 'loading') return <Loading what="the activity" />;
-  if (t.state === 'error') return <ErrorState error={t.error} what="activity" retry={t.reload} />;
-  if (t.data.length === 0) return <Empty>No activity recorded for this lead.</Empty>;
   return (
-    <ol className="timeline" data-testid="timeline">
-      {t.data.map((e, i) => (
-        <li key={i} className={e.kind}>
-          <time dateTime={e.at}>{dateTime(e.at)}</time>
-          <span className={`kind ${e.kind}`}>{e.kind}</span>
-          <span>{describe(e)}</span>
-        </li>
-      ))}
-    </ol>
+    <Async data={t} what="activity" loading="the activity" isEmpty={(d) => d.length === 0}
+      empty="No activity recorded for this lead.">
+      {(d) => (
+        <ol className="timeline" data-testid="timeline">
+          {d.map((e, i) => (
+            <li key={i} className={e.kind}>
+              <time dateTime={e.at}>{dateTime(e.at)}</time>
+              <span className={`kind ${e.kind}`}>{e.kind}</span>
+              <span>{describe(e)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </Async>
   );
 }

@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import type { LeadPage as Page } from '../api';
-import { Empty, ErrorState, Loading } from '../components/State';
+import { Async, Empty } from '../components/State';
 import { leadName, relative, signed } from '../format';
 import {
-  PAGE_SIZE, apiQuery, ariaSort, fromQuery, nextRow, rangeLabel, setFilter, toQuery, toggleSort,
+  PAGE_SIZE, apiQuery, ariaSort, clampRow, fromQuery, nextRow, pageCount, pageView, rangeLabel, searchBox, searchTo,
+  setFilter, toQuery, toggleSort,
   type SortKey, type TableState,
 } from '../leadTable';
 import { scopeLabel, type Me } from '../session';
@@ -26,23 +27,30 @@ export function Leads({ me }: { me: Me }) {
   const data = useApi<Page>(`/api/v1/dashboard/leads?${apiQuery(state)}`);
   const [q, setQ] = useState(state.q);
   const rows = useRef<(HTMLTableRowElement | null)[]>([]);
-  const [active, setActive] = useState(0);
+  const [lastActive, setActive] = useState(0);
+  // The URL as it is now, for the search box's timer (its closure would hold the URL of when typing began).
+  const search = useRef(location.search);
+  search.current = location.search;
 
-  const go = (next: TableState) => {
-    const qs = toQuery(next);
-    navigate({ search: qs ? `?${qs}` : '' }, { replace: false });
-  };
+  const navigateTo = (qs: string) => navigate({ search: qs ? `?${qs}` : '' });
+  const go = (next: TableState) => navigateTo(toQuery(next));
 
-  // The search box filters after a short pause in typing.
+  // The URL is the truth: after Back/Forward (or a link) the search box shows the URL's search again.
+  useEffect(() => setQ((typed) => searchBox(typed, state.q)), [state.q]);
+
+  // The search box filters after a short pause in typing, on top of whatever the URL holds by then.
   useEffect(() => {
-    if (q === state.q) return;
-    const t = setTimeout(() => go(setFilter(state, 'q', q)), 300);
+    const t = setTimeout(() => {
+      const qs = searchTo(search.current, q);
+      if (qs != null) navigateTo(qs);
+    }, 300);
     return () => clearTimeout(t);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [q]);
 
   const page = data.data;
   const items = page?.items ?? [];
+  const active = clampRow(lastActive, items.length); // a shorter page keeps one row reachable by Tab
 
   function onRowKey(e: React.KeyboardEvent, i: number) {
     if (e.key === 'Enter') {
@@ -88,56 +96,67 @@ export function Leads({ me }: { me: Me }) {
           {rangeLabel(state.page, items.length, page!.total)}</span>}
       </form>
 
-      {data.state === 'error' && <ErrorState error={data.error} what="leads" retry={data.reload} />}
-      {data.state === 'loading' && !page && <Loading what="leads" />}
-      {page && (data.state !== 'error') && (items.length === 0
-        ? <Empty>No leads match these filters.</Empty>
-        : (
-          <>
-            <table className={`leads ${data.state === 'loading' ? 'stale' : ''}`} aria-busy={data.state === 'loading'}>
-              <caption className="visually-hidden">
-                Leads, sorted by {COLUMNS.find((c) => c.key === state.sort)?.label} {state.dir === 'asc' ? 'ascending' : 'descending'}.
-                Use the arrow keys to move between rows and Enter to open a lead.
-              </caption>
-              <thead>
-                <tr>
-                  {COLUMNS.map((c) => (
-                    <th key={c.key} scope="col" aria-sort={ariaSort(state, c.key)} className={c.num ? 'num' : ''}>
-                      <button type="button" className="sort" onClick={() => go(toggleSort(state, c.key))}>
-                        {c.label}<span aria-hidden="true" className="arrow">
-                          {state.sort === c.key ? (state.dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
-                      </button>
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((l, i) => (
-                  <tr key={l.id} ref={(el) => { rows.current[i] = el; }} tabIndex={i === active ? 0 : -1}
-                    onKeyDown={(e) => onRowKey(e, i)} onFocus={() => setActive(i)} data-lead={l.id}>
-                    <th scope="row">
-                      <Link to={`/leads/${encodeURIComponent(l.id)}`} tabIndex={-1}>{leadName(l)}</Link>
-                      <div className="sub">{[l.title, l.account].filter(Boolean).join(' · ')}</div>
-                    </th>
-                    <td className="num">{l.score ?? '–'}</td>
-                    <td>{l.grade ? <span className={`grade g${l.grade}`}>{l.grade}</span> : '–'}</td>
-                    <td className={`num ${l.change && l.change > 0 ? 'up' : l.change && l.change < 0 ? 'down' : ''}`}>
-                      {l.score == null ? '–' : signed(l.change)}</td>
-                    <td>{l.ownerName ?? l.ownerId ?? 'unassigned'}</td>
-                    <td><time dateTime={l.lastActivityAt ?? undefined}>{relative(l.lastActivityAt)}</time></td>
+      <Async data={data} what="leads" stale>
+        {(p, stale) => {
+          const view = pageView(state.page, p.items.length, p.total);
+          if (view === 'empty') return <Empty>No leads match these filters.</Empty>;
+          if (view === 'past-end') {
+            return (
+              <Empty>
+                Page {state.page + 1} is past the end: {p.total.toLocaleString('en')} lead{p.total === 1 ? '' : 's'}
+                {' '}match these filters ({pageCount(p.total)} page{pageCount(p.total) === 1 ? '' : 's'}).{' '}
+                <button type="button" onClick={() => go({ ...state, page: 0 })}>Go to the first page</button>
+              </Empty>
+            );
+          }
+          return (
+            <>
+              <table className={`leads ${stale ? 'stale' : ''}`} aria-busy={stale}>
+                <caption className="visually-hidden">
+                  Leads, sorted by {COLUMNS.find((c) => c.key === state.sort)?.label} {state.dir === 'asc' ? 'ascending' : 'descending'}.
+                  Use the arrow keys to move between rows and Enter to open a lead.
+                </caption>
+                <thead>
+                  <tr>
+                    {COLUMNS.map((c) => (
+                      <th key={c.key} scope="col" aria-sort={ariaSort(state, c.key)} className={c.num ? 'num' : ''}>
+                        <button type="button" className="sort" onClick={() => go(toggleSort(state, c.key))}>
+                          {c.label}<span aria-hidden="true" className="arrow">
+                            {state.sort === c.key ? (state.dir === 'asc' ? ' ▲' : ' ▼') : ''}</span>
+                        </button>
+                      </th>
+                    ))}
                   </tr>
-                ))}
-              </tbody>
-            </table>
-            <nav className="pager" aria-label="Pages">
-              <button type="button" disabled={state.page === 0} onClick={() => go({ ...state, page: state.page - 1 })}>
-                ← Previous</button>
-              <span className="sub">Page {state.page + 1} of {Math.max(1, Math.ceil(page.total / PAGE_SIZE))}</span>
-              <button type="button" disabled={(state.page + 1) * PAGE_SIZE >= page.total}
-                onClick={() => go({ ...state, page: state.page + 1 })}>Next →</button>
-            </nav>
-          </>
-        ))}
+                </thead>
+                <tbody>
+                  {p.items.map((l, i) => (
+                    <tr key={l.id} ref={(el) => { rows.current[i] = el; }} tabIndex={i === active ? 0 : -1}
+                      onKeyDown={(e) => onRowKey(e, i)} onFocus={() => setActive(i)} data-lead={l.id}>
+                      <th scope="row">
+                        <Link to={`/leads/${encodeURIComponent(l.id)}`} tabIndex={-1}>{leadName(l)}</Link>
+                        <div className="sub">{[l.title, l.account].filter(Boolean).join(' · ')}</div>
+                      </th>
+                      <td className="num">{l.score ?? '–'}</td>
+                      <td>{l.grade ? <span className={`grade g${l.grade}`}>{l.grade}</span> : '–'}</td>
+                      <td className={`num ${l.change && l.change > 0 ? 'up' : l.change && l.change < 0 ? 'down' : ''}`}>
+                        {l.score == null ? '–' : signed(l.change)}</td>
+                      <td>{l.ownerName ?? l.ownerId ?? 'unassigned'}</td>
+                      <td><time dateTime={l.lastActivityAt ?? undefined}>{relative(l.lastActivityAt)}</time></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <nav className="pager" aria-label="Pages">
+                <button type="button" disabled={state.page === 0} onClick={() => go({ ...state, page: state.page - 1 })}>
+                  ← Previous</button>
+                <span className="sub">Page {state.page + 1} of {pageCount(p.total)}</span>
+                <button type="button" disabled={(state.page + 1) * PAGE_SIZE >= p.total}
+                  onClick={() => go({ ...state, page: state.page + 1 })}>Next →</button>
+              </nav>
+            </>
+          );
+        }}
+      </Async>
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, ApiError, type BatchRun, type Drift, type ModelView } from '../api';
 import { EChart } from '../components/EChart';
-import { Empty, ErrorState, Loading } from '../components/State';
+import { Async, Empty } from '../components/State';
 import { dateTime, duration, pct, relative } from '../format';
 import { curves, driftFeatures, metricRows, modelLabel, progress, sortVersions } from '../models';
 import { can, type Me } from '../session';
@@ -42,48 +42,48 @@ export function Models({ me }: { me: Me }) {
       {message && <p className={message.ok ? 'notice' : 'form-error'} role="status">{message.text}</p>}
       <div className="card">
         <h2>Versions</h2>
-        {models.state === 'loading' && !models.data && <Loading what="models" />}
-        {models.state === 'error' && <ErrorState error={models.error} what="models" retry={models.reload} />}
-        {models.data && (versions.length === 0 ? <Empty>No model is registered.</Empty> : (
-          <table className="versions">
-            <thead>
-              <tr>
-                <th scope="col">Version</th><th scope="col">Status</th><th scope="col">Source</th>
-                <th scope="col" className="num">ROC AUC</th><th scope="col">Validated</th><th scope="col">Activated</th>
-                {can.manageModels(me.role) && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {versions.map((m) => {
-                const key = `${m.name}/${m.version}`;
-                const auc = metricRows(m.metrics)[0]?.rocAuc?.mean;
-                return (
-                  <tr key={key} aria-current={current === m ? 'true' : undefined} data-version={key}>
-                    <th scope="row">
-                      <button type="button" className="link" onClick={() => setSelected(key)}
-                        aria-pressed={current === m}>{key}</button>
-                    </th>
-                    <td><span className={`status ${m.status}`}>{m.status}</span></td>
-                    <td>{m.source}</td>
-                    <td className="num">{auc != null ? auc.toFixed(3) : '–'}</td>
-                    <td>{m.validatedAt ? relative(m.validatedAt) : '–'}</td>
-                    <td>{m.activatedAt ? relative(m.activatedAt) : '–'}</td>
-                    {can.manageModels(me.role) && (
-                      <td className="actions">
-                        {m.status === 'validated' || m.status === 'retired'
-                          ? <button type="button" onClick={() => act(`Activate ${key}`, `/api/v1/models/${m.name}/versions/${m.version}/activate`)}>Activate</button>
-                          : null}
-                        {m.status === 'active' && versions.some((o) => o.name === m.name && o.status === 'retired')
-                          ? <button type="button" onClick={() => act(`Roll back ${m.name}`, `/api/v1/models/${m.name}/rollback`)}>Roll back</button>
-                          : null}
-                      </td>
-                    )}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        ))}
+        <Async data={models} what="models" stale isEmpty={(d) => d.length === 0} empty="No model is registered.">
+          {() => (
+            <table className="versions">
+              <thead>
+                <tr>
+                  <th scope="col">Version</th><th scope="col">Status</th><th scope="col">Source</th>
+                  <th scope="col" className="num">ROC AUC</th><th scope="col">Validated</th><th scope="col">Activated</th>
+                  {can.manageModels(me.role) && <th scope="col">Actions</th>}
+                </tr>
+              </thead>
+              <tbody>
+                {versions.map((m) => {
+                  const key = `${m.name}/${m.version}`;
+                  const auc = metricRows(m.metrics)[0]?.rocAuc?.mean;
+                  return (
+                    <tr key={key} aria-current={current === m ? 'true' : undefined} data-version={key}>
+                      <th scope="row">
+                        <button type="button" className="link" onClick={() => setSelected(key)}
+                          aria-pressed={current === m}>{key}</button>
+                      </th>
+                      <td><span className={`status ${m.status}`}>{m.status}</span></td>
+                      <td>{m.source}</td>
+                      <td className="num">{auc != null ? auc.toFixed(3) : '–'}</td>
+                      <td>{m.validatedAt ? relative(m.validatedAt) : '–'}</td>
+                      <td>{m.activatedAt ? relative(m.activatedAt) : '–'}</td>
+                      {can.manageModels(me.role) && (
+                        <td className="actions">
+                          {m.status === 'validated' || m.status === 'retired'
+                            ? <button type="button" onClick={() => act(`Activate ${key}`, `/api/v1/models/${m.name}/versions/${m.version}/activate`)}>Activate</button>
+                            : null}
+                          {m.status === 'active' && versions.some((o) => o.name === m.name && o.status === 'retired')
+                            ? <button type="button" onClick={() => act(`Roll back ${m.name}`, `/api/v1/models/${m.name}/rollback`)}>Roll back</button>
+                            : null}
+                        </td>
+                      )}
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+        </Async>
       </div>
       {current && <VersionDetail model={current} />}
       {can.seeBatch(me.role)
@@ -147,13 +147,14 @@ function VersionDetail({ model }: { model: ModelView }) {
 
 function ShadowComparison({ model }: { model: ModelView }) {
   const c = useApi<Comparison>(`/api/v1/models/${model.name}/versions/${model.version}/comparison`);
-  if (c.state === 'loading') return <Loading what="the shadow comparison" />;
-  if (c.state === 'error') return <ErrorState error={c.error} what="the shadow comparison" retry={c.reload} />;
-  if (!c.data.count) return <Empty>The shadow has not scored any lead yet.</Empty>;
   return (
-    <p>Shadow against active on {c.data.count.toLocaleString('en')} leads: mean difference{' '}
-      {c.data.meanAbsoluteDifference?.toFixed(1)} points, rank correlation {c.data.spearman?.toFixed(3)}, same grade{' '}
-      {pct(c.data.gradeAgreement)}.</p>
+    <Async data={c} what="the shadow comparison" isEmpty={(d) => !d.count} empty="The shadow has not scored any lead yet.">
+      {(d) => (
+        <p>Shadow against active on {d.count.toLocaleString('en')} leads: mean difference{' '}
+          {d.meanAbsoluteDifference?.toFixed(1)} points, rank correlation {d.spearman?.toFixed(3)}, same grade{' '}
+          {pct(d.gradeAgreement)}.</p>
+      )}
+    </Async>
   );
 }
 
@@ -197,25 +198,26 @@ function Batch({ me }: { me: Me }) {
             {running ? 'A run is in progress' : 'Start a batch run'}</button>}
         </div>
         {error && <p className="form-error" role="alert">{error}</p>}
-        {runs.state === 'loading' && !runs.data && <Loading what="batch runs" />}
-        {runs.state === 'error' && <ErrorState error={runs.error} what="batch runs" retry={reload} />}
-        {runs.data && (runs.data.length === 0 ? <Empty>No batch run yet. The nightly run starts at 02:00.</Empty> : (
-          <ul className="runs">
-            {runs.data.map((r) => (
-              <li key={r.id} data-run={r.id}>
-                <div className="run-head">
-                  <strong>Run {r.id}</strong> <span className={`status ${r.status}`}>{r.status}</span>
-                  <span className="sub"> · {r.trigger}{r.requestedBy ? ` by ${r.requestedBy}` : ''} · {dateTime(r.createdAt)}</span>
-                </div>
-                <progress max={1} value={progress(r)} aria-label={`Run ${r.id} progress`} />
-                <div className="sub">{r.done.toLocaleString('en')} of {r.total.toLocaleString('en')} leads
-                  ({pct(progress(r))}) · {r.changed.toLocaleString('en')} changed · {r.failed} failed
-                  {r.leadsPerSecond ? ` · ${Math.round(r.leadsPerSecond)} leads/s` : ''}
-                  {r.status === 'running' && r.etaSeconds != null ? ` · about ${duration(r.etaSeconds)} left` : ''}</div>
-              </li>
-            ))}
-          </ul>
-        ))}
+        <Async data={runs} what="batch runs" stale isEmpty={(d) => d.length === 0}
+          empty="No batch run yet. The nightly run starts at 02:00.">
+          {(d) => (
+            <ul className="runs">
+              {d.map((r) => (
+                <li key={r.id} data-run={r.id}>
+                  <div className="run-head">
+                    <strong>Run {r.id}</strong> <span className={`status ${r.status}`}>{r.status}</span>
+                    <span className="sub"> · {r.trigger}{r.requestedBy ? ` by ${r.requestedBy}` : ''} · {dateTime(r.createdAt)}</span>
+                  </div>
+                  <progress max={1} value={progress(r)} aria-label={`Run ${r.id} progress`} />
+                  <div className="sub">{r.done.toLocaleString('en')} of {r.total.toLocaleString('en')} leads
+                    ({pct(progress(r))}) · {r.changed.toLocaleString('en')} changed · {r.failed} failed
+                    {r.leadsPerSecond ? ` · ${Math.round(r.leadsPerSecond)} leads/s` : ''}
+                    {r.status === 'running' && r.etaSeconds != null ? ` · about ${duration(r.etaSeconds)} left` : ''}</div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Async>
       </div>
       <div className="card" data-testid="drift">
         <h2>Drift</h2>
@@ -240,20 +242,20 @@ function DriftChart({ drift }: { drift: ReturnType<typeof useApi<Drift>> }) {
       markLine: { symbol: 'none', data: [{ xAxis: alertAt, name: 'alert' }], lineStyle: { color: '#dc2626', type: 'dashed' },
         label: { formatter: `alert ${alertAt}`, position: 'start' } } }],
   }), [features, alertAt]);
-  if (drift.state === 'loading' && !drift.data) return <Loading what="drift" />;
-  if (drift.state === 'error') {
-    if (drift.error instanceof ApiError && drift.error.status === 404) {
-      return <Empty>No batch run has finished yet; drift is measured at the end of each run.</Empty>;
-    }
-    return <ErrorState error={drift.error} what="drift" retry={drift.reload} />;
-  }
-  if (features.length === 0) return <Empty>Drift was not measured by the last run ({String(drift.data?.reason ?? 'no reference data')}).</Empty>;
   return (
-    <>
-      <p className="sub">Population stability of each input and of the score against the training data, run {drift.data!.runId},
-        {' '}{dateTime(drift.data!.measuredAt)}, model {String(drift.data!.modelVersion)}. At or above {alertAt} is an alert.</p>
-      <EChart option={option} label={`Drift by feature; ${features.filter((f) => f.alert).length} at or above ${alertAt}`}
-        height={40 + features.length * 22} />
-    </>
+    // The API answers 404 until a run has measured drift.
+    <Async data={drift} what="drift" stale isEmpty={() => features.length === 0}
+      empty={`Drift was not measured by the last run (${String(drift.data?.reason ?? 'no reference data')}).`}
+      onError={(e) => (e instanceof ApiError && e.status === 404
+        ? <Empty>No batch run has finished yet; drift is measured at the end of each run.</Empty> : undefined)}>
+      {(d) => (
+        <>
+          <p className="sub">Population stability of each input and of the score against the training data, run {d.runId},
+            {' '}{dateTime(d.measuredAt)}, model {String(d.modelVersion)}. At or above {alertAt} is an alert.</p>
+          <EChart option={option} label={`Drift by feature; ${features.filter((f) => f.alert).length} at or above ${alertAt}`}
+            height={40 + features.length * 22} />
+        </>
+      )}
+    </Async>
   );
 }

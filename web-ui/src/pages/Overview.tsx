@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { Overview as OverviewData, ScoreChange } from '../api';
+import type { DailyFigures, Overview as OverviewData, ScoreChange } from '../api';
 import { EChart, GRADE_COLORS } from '../components/EChart';
-import { Empty, ErrorState, Loading } from '../components/State';
+import { Async, Empty } from '../components/State';
 import { day, leadName, pct, relative, signed } from '../format';
 import { addChange, isHot, openScoreStream, type LiveStatus } from '../live';
 import type { Me } from '../session';
@@ -16,29 +16,80 @@ export function Overview({ me }: { me: Me }) {
       <div className="grid two">
         <div className="card">
           <h2>Open leads by grade</h2>
-          {data.state === 'loading' && <Loading what="grades" />}
-          {data.state === 'error' && <ErrorState error={data.error} what="the overview" retry={data.reload} />}
-          {data.state === 'ok' && <Grades data={data.data} />}
+          <Async data={data} what="the overview" loading="grades" isEmpty={(d) => d.scoredLeads === 0}
+            empty="No open lead has a score yet. Scores appear as events arrive.">
+            {(d) => <Grades data={d} />}
+          </Async>
         </div>
         <LiveScores me={me} />
         <div className="card">
           <h2>Pipeline</h2>
-          {data.state === 'loading' && <Loading what="the pipeline" />}
-          {data.state === 'error' && <ErrorState error={data.error} what="the pipeline" retry={data.reload} />}
-          {data.state === 'ok' && <Funnel data={data.data} />}
+          <Async data={data} what="the pipeline" isEmpty={(d) => d.funnel.every((s) => s.reached === 0)}
+            empty="No deals yet.">
+            {(d) => <Funnel data={d} />}
+          </Async>
         </div>
         <div className="card">
           <h2>Reply rate by week</h2>
-          {data.state === 'loading' && <Loading what="the reply rate" />}
-          {data.state === 'error' && <ErrorState error={data.error} what="the reply rate" retry={data.reload} />}
-          {data.state === 'ok' && <ReplyTrend data={data.data} />}
+          <Async data={data} what="the reply rate" isEmpty={(d) => d.replyTrend.length === 0}
+            empty="No emails sent in the last 12 weeks.">
+            {(d) => <ReplyTrend data={d} />}
+          </Async>
         </div>
         <div className="card">
           <h2>This week's calls</h2>
           <Empty>Talk ratio against the 43% reference arrives with issue #6 (call analysis).</Empty>
         </div>
       </div>
+      {/* Organisation-wide figures: the API gives them to admins only, so nobody else asks. */}
+      {me.role === 'admin' && <Daily />}
     </section>
+  );
+}
+
+/** The last 30 days of the nightly figures (admins). */
+function Daily() {
+  const days = useApi<DailyFigures[]>(`/api/v1/dashboard/daily?days=${DAILY_DAYS}`);
+  return (
+    <div className="card" data-testid="daily">
+      <h2>Last {DAILY_DAYS} days</h2>
+      <Async data={days} what="the daily figures" isEmpty={(d) => d.length === 0}
+        empty="Daily figures appear after the first nightly run.">
+        {(d) => <DailyChart days={d} />}
+      </Async>
+    </div>
+  );
+}
+
+const DAILY_DAYS = 30;
+
+function DailyChart({ days }: { days: DailyFigures[] }) {
+  const option = useMemo(() => ({
+    tooltip: { trigger: 'axis' },
+    legend: { bottom: 0, itemGap: 24 },
+    grid: { left: 48, right: 48, top: 28, bottom: 56 },
+    xAxis: { type: 'category', data: days.map((d) => day(d.day)) },
+    yAxis: [{ type: 'value', name: 'Leads', minInterval: 1 },
+      { type: 'value', name: 'Mean score', min: 0, max: 100, splitLine: { show: false } }],
+    series: [
+      { type: 'bar', name: 'Leads created', data: days.map((d) => d.leadsCreated), itemStyle: { color: '#93c5fd' } },
+      { type: 'bar', name: 'Converted', data: days.map((d) => d.leadsConverted), itemStyle: { color: '#15803d' } },
+      { type: 'line', name: 'Mean score of open leads', yAxisIndex: 1, connectNulls: false,
+        data: days.map((d) => (d.meanScore == null ? null : Number(d.meanScore.toFixed(1)))),
+        itemStyle: { color: '#1d4ed8' } },
+    ],
+  }), [days]);
+  const created = days.reduce((n, d) => n + d.leadsCreated, 0);
+  const converted = days.reduce((n, d) => n + d.leadsConverted, 0);
+  const last = days[days.length - 1];
+  const summary = `${created.toLocaleString('en')} leads created, ${converted.toLocaleString('en')} converted`
+    + ` from ${day(days[0].day)} to ${day(last.day)}; on ${day(last.day)} ${last.openLeads.toLocaleString('en')} open,`
+    + ` mean score ${last.meanScore == null ? '–' : last.meanScore.toFixed(1)}`;
+  return (
+    <>
+      <p className="sub" data-testid="daily-summary">{summary}</p>
+      <EChart option={option} label={`Leads created and converted per day, and the mean score: ${summary}`} />
+    </>
   );
 }
 
@@ -55,7 +106,6 @@ function Grades({ data }: { data: OverviewData }) {
         label: { show: true, position: 'top' } }],
     };
   }, [data]);
-  if (data.scoredLeads === 0) return <Empty>No open lead has a score yet. Scores appear as events arrive.</Empty>;
   const statuses = data.statuses.filter((s) => s.key !== 'open')
     .map((s) => `${s.count.toLocaleString('en')} ${s.key}`).join(', ');
   return (
@@ -74,7 +124,6 @@ function Funnel({ data }: { data: OverviewData }) {
       data: data.funnel.map((s, i) => ({ name: stageLabel(s.stage), value: s.reached,
         itemStyle: { color: FUNNEL_COLORS[i % FUNNEL_COLORS.length] } })) }],
   }), [data]);
-  if (data.funnel.every((s) => s.reached === 0)) return <Empty>No deals yet.</Empty>;
   const open = data.funnel.reduce((n, s) => n + s.open, 0);
   return (
     <>
@@ -104,7 +153,6 @@ function ReplyTrend({ data }: { data: OverviewData }) {
         itemStyle: { color: '#1d4ed8' } },
     ],
   }), [data]);
-  if (data.replyTrend.length === 0) return <Empty>No emails sent in the last 12 weeks.</Empty>;
   const sent = data.replyTrend.reduce((n, w) => n + w.sent, 0);
   const replied = data.replyTrend.reduce((n, w) => n + w.replied, 0);
   return (

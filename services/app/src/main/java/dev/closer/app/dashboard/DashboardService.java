@@ -9,17 +9,17 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 
 /**
- * The read models of the dashboards, in plain SQL (one query each, over the caller's visible leads): the lead
- * table with score, grade, change and last activity, and the overview's aggregates. A rep's figures cover their
- * own leads, a manager's their team's, an admin's everything, as {@link LeadService#visibleOwners} decides.
+ * The read models of the dashboards, in plain set-based SQL over the caller's visible leads: the lead table with
+ * score, grade, change and last activity, and the overview's aggregates. A rep's figures cover their own leads, a
+ * manager's their team's, an admin's everything, as {@link LeadService#visibleOwners} decides. Leads and deals
+ * deleted in the CRM are left out everywhere.
  */
 @ApplicationScoped
 public class DashboardService {
@@ -52,6 +52,34 @@ public class DashboardService {
 
     public record Overview(List<Count> grades, List<Count> statuses, List<Stage> funnel, List<Week> replyTrend,
                            long scoredLeads) {
+    }
+
+    /** A day of daily_lead_stats (refreshed by the nightly run, scoring.batch.DailyStats). */
+    public record Day(LocalDate day, int leadsCreated, int leadsConverted, int leadsDisqualified, int openLeads,
+                      int activities, int emailsSent, int replies, int scoredLeads, Double meanScore, int gradeA,
+                      int gradeB, int gradeC, int gradeD) {
+    }
+
+    /** The last {@code days} days of per-day figures, oldest first. */
+    public List<Day> daily(int days) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<Day> out = new ArrayList<>();
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                    select day, leads_created, leads_converted, leads_disqualified, open_leads, activities, emails_sent,
+                           replies, scored_leads, mean_score, grade_a, grade_b, grade_c, grade_d
+                      from daily_lead_stats where day > current_date - ? order by day""")) {
+                ps.setInt(1, days);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Day(rs.getObject(1, LocalDate.class), rs.getInt(2), rs.getInt(3), rs.getInt(4),
+                                rs.getInt(5), rs.getInt(6), rs.getInt(7), rs.getInt(8), rs.getInt(9),
+                                (Double) rs.getObject(10), rs.getInt(11), rs.getInt(12), rs.getInt(13),
+                                rs.getInt(14)));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     /** Deal stages in pipeline order; a funnel shows how many deals reached each. */
@@ -88,56 +116,56 @@ public class DashboardService {
                     args.add(like);
                     args.add(like);
                 }
-                // The newest two scores of each visible lead (change = newest - previous), and its last activity.
-                String visible = owners == null ? "" : " where lead_id in (select id from leads where owner_id = any(?))";
+                // Per lead: its newest score with the one before (change = newest - previous), and its last activity;
+                // both by index (lead_scores_lead_time_idx, activities' lead index), only for the visible leads.
                 String sql = """
-                        with ls as (
-                            select lead_id, score, grade, scored_at, prev_score from (
-                                select lead_id, score, grade, scored_at,
-                                       lead(score) over w as prev_score, row_number() over w as rn
-                                  from lead_scores %1$s
-                                window w as (partition by lead_id order by scored_at desc, id desc)) s
-                             where rn = 1),
-                        la as (select lead_id, max(occurred_at) as last_at from activities %1$s group by lead_id)
                         select l.id, nullif(trim(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, '')), ''),
                                l.email, l.title, a.name, l.status, l.owner_id, u.display_name, ls.score, ls.grade,
                                ls.score - ls.prev_score, ls.scored_at, la.last_at, count(*) over ()
                           from leads l
-                          left join ls on ls.lead_id = l.id
-                          left join la on la.lead_id = l.id
+                          left join lateral (
+                              select s.score, s.grade, s.scored_at,
+                                     lead(s.score) over (order by s.scored_at desc, s.id desc) as prev_score
+                                from lead_scores s where s.lead_id = l.id
+                               order by s.scored_at desc, s.id desc limit 1) ls on true
+                          left join lateral (select max(x.occurred_at) as last_at from activities x
+                                              where x.lead_id = l.id) la on true
                           left join users u on u.id = l.owner_id
                           left join accounts a on a.id = l.account_id
-                        """.formatted(visible) + where + " order by " + t.orderBy() + " offset ? limit ?";
+                        """ + where + " order by " + t.orderBy() + " offset ? limit ?";
                 List<LeadRow> rows = new ArrayList<>();
                 long total = 0;
-                try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    int i = 1;
-                    if (owners != null) {
-                        java.sql.Array array = c.createArrayOf("text", owners.toArray());
-                        ps.setArray(i++, array);
-                        ps.setArray(i++, array);
-                    }
-                    for (Object arg : args) {
-                        ps.setObject(i++, arg);
-                    }
-                    ps.setInt(i++, t.offset());
-                    ps.setInt(i, t.limit());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            rows.add(new LeadRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                    rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
-                                    (Integer) rs.getObject(9), rs.getString(10), (Integer) rs.getObject(11),
-                                    rs.getObject(12, OffsetDateTime.class), rs.getObject(13, OffsetDateTime.class)));
-                            total = rs.getLong(14);
-                        }
-                    }
-                }
-                if (rows.isEmpty() && t.offset() > 0) {
-                    total = -1; // past the end: the count is unknown from this page
+                total = page(c, sql, args, t.offset(), t.limit(), rows);
+                if (rows.isEmpty() && t.offset() > 0) { // past the end: the first row carries the count
+                    total = page(c, sql, args, 0, 1, new ArrayList<>());
                 }
                 return new LeadPage(rows, total, t.offset(), t.limit(), owners(c, owners));
             }
         });
+    }
+
+    /** Reads one page of the lead table into {@code rows}; returns the number of matching leads (0 for none). */
+    private static long page(Connection c, String sql, List<Object> args, int offset, int limit, List<LeadRow> rows)
+            throws SQLException {
+        long total = 0;
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            for (Object arg : args) {
+                ps.setObject(i++, arg);
+            }
+            ps.setInt(i++, offset);
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new LeadRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8),
+                            (Integer) rs.getObject(9), rs.getString(10), (Integer) rs.getObject(11),
+                            rs.getObject(12, OffsetDateTime.class), rs.getObject(13, OffsetDateTime.class)));
+                    total = rs.getLong(14);
+                }
+            }
+        }
+        return total;
     }
 
     /** The owners of the caller's visible leads, for the owner filter. */
@@ -166,61 +194,23 @@ public class DashboardService {
                 java.sql.Array visible = owners == null ? null : c.createArrayOf("text", owners.toArray());
                 String leadFilter = owners == null ? "" : " and l.owner_id = any(?)";
                 List<Count> grades = counts(c, """
-                        select s.grade, count(*) from (
-                            select distinct on (lead_id) lead_id, grade from lead_scores
-                             order by lead_id, scored_at desc, id desc) s
-                          join leads l on l.id = s.lead_id
-                         where l.status = 'open'""" + leadFilter + " group by s.grade order by s.grade", visible);
-                List<Count> statuses = counts(c, "select l.status, count(*) from leads l where true" + leadFilter
-                        + " group by l.status order by l.status", visible);
+                        select s.grade, count(*) from leads l
+                         cross join lateral (select grade from lead_scores where lead_id = l.id
+                                              order by scored_at desc, id desc limit 1) s
+                         where l.status = 'open' and l.deleted_at is null""" + leadFilter
+                        + " group by s.grade order by s.grade", visible);
+                List<Count> statuses = counts(c, "select l.status, count(*) from leads l where l.deleted_at is null"
+                        + leadFilter + " group by l.status order by l.status", visible);
                 long scored = grades.stream().mapToLong(Count::count).sum();
-
-                Map<String, Stage> stages = new LinkedHashMap<>();
-                STAGES.forEach(s -> stages.put(s, new Stage(s, 0, 0, 0)));
-                String dealFilter = owners == null ? "" : " and d.owner_id = any(?)";
-                try (PreparedStatement ps = c.prepareStatement("""
-                        select st.to_stage, count(distinct st.deal_id)
-                          from deal_stages st join deals d on d.id = st.deal_id
-                         where true""" + dealFilter + " group by st.to_stage")) {
-                    if (visible != null) {
-                        ps.setArray(1, visible);
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            String stage = rs.getString(1);
-                            long reached = rs.getLong(2);
-                            stages.computeIfPresent(stage, (k, s) -> new Stage(k, reached, s.open(), s.openAmount()));
-                        }
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement("""
-                        select d.stage, count(*), coalesce(sum(d.amount), 0) from deals d
-                         where d.stage not in ('closed_won', 'closed_lost')""" + dealFilter + " group by d.stage")) {
-                    if (visible != null) {
-                        ps.setArray(1, visible);
-                    }
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            long open = rs.getLong(2);
-                            double amount = rs.getDouble(3);
-                            stages.computeIfPresent(rs.getString(1), (k, s) -> new Stage(k, s.reached(), open, amount));
-                        }
-                    }
-                }
-                // A deal that skipped ahead (or was created past discovery) still passed the earlier stages.
-                List<Stage> funnel = new ArrayList<>(stages.values());
-                for (int i = funnel.size() - 2; i >= 0; i--) {
-                    Stage s = funnel.get(i);
-                    funnel.set(i, new Stage(s.stage(), Math.max(s.reached(), funnel.get(i + 1).reached()), s.open(),
-                            s.openAmount()));
-                }
+                List<Stage> funnel = funnel(c, owners == null ? null : visible);
 
                 List<Week> trend = new ArrayList<>();
                 try (PreparedStatement ps = c.prepareStatement("""
                         select date_trunc('week', e.sent_at) as wk, count(*),
                                count(*) filter (where exists (select 1 from email_replies r where r.email_id = e.id))
                           from emails e join leads l on l.id = e.lead_id
-                         where e.sent_at >= date_trunc('week', now()) - make_interval(weeks => ?)""" + leadFilter
+                         where e.sent_at >= date_trunc('week', now()) - make_interval(weeks => ?)
+                           and l.deleted_at is null""" + leadFilter
                         + " group by wk order by wk")) {
                     ps.setInt(1, weeks);
                     if (visible != null) {
@@ -235,6 +225,42 @@ public class DashboardService {
                 return new Overview(grades, statuses, funnel, trend, scored);
             }
         });
+    }
+
+    /**
+     * The deal funnel: for each stage, the deals that reached it or a later one (a deal's furthest stage, from its
+     * stage history and its current stage: a deal created past discovery, or that skipped a stage, passed the
+     * earlier ones), and the open deals standing in it with their amount.
+     */
+    private static List<Stage> funnel(Connection c, java.sql.Array visibleOwners) throws SQLException {
+        java.sql.Array stages = c.createArrayOf("text", STAGES.toArray());
+        List<Stage> funnel = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                with furthest as (
+                    select d.stage, d.amount,
+                           greatest(max(array_position(?::text[], st.to_stage)), array_position(?::text[], d.stage))
+                               as reached
+                      from deals d left join deal_stages st on st.deal_id = d.id
+                     where d.deleted_at is null and (?::text[] is null or d.owner_id = any(?::text[]))
+                     group by d.id, d.stage, d.amount)
+                select s.stage,
+                       count(f.reached) filter (where f.reached >= s.i),
+                       count(f.stage) filter (where f.stage = s.stage and s.stage <> 'closed_won'),
+                       coalesce(sum(f.amount) filter (where f.stage = s.stage and s.stage <> 'closed_won'), 0)
+                  from unnest(?::text[]) with ordinality as s (stage, i) left join furthest f on true
+                 group by s.stage, s.i order by s.i""")) {
+            ps.setArray(1, stages);
+            ps.setArray(2, stages);
+            ps.setArray(3, visibleOwners);
+            ps.setArray(4, visibleOwners);
+            ps.setArray(5, stages);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    funnel.add(new Stage(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getDouble(4)));
+                }
+            }
+        }
+        return funnel;
     }
 
     private static List<Count> counts(Connection c, String sql, java.sql.Array visible) throws SQLException {

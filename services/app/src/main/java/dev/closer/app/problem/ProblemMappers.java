@@ -80,7 +80,13 @@ public class ProblemMappers {
         Response.StatusType status = e.getResponse().getStatusInfo();
         String detail = e.getMessage() == null || e.getMessage().startsWith("HTTP ")
                 ? status.getReasonPhrase() : e.getMessage();
-        return Problem.of(status, detail).withInstance(uri.getPath()).response().build();
+        Response.ResponseBuilder problem = Problem.of(status, detail).withInstance(uri.getPath()).response();
+        // What the exception's own response says about how to retry or authenticate (NotAuthorizedException's
+        // challenge, a 405's Allow, a 503's Retry-After) stays with the problem.
+        for (String header : List.of(HttpHeaders.WWW_AUTHENTICATE, HttpHeaders.ALLOW, HttpHeaders.RETRY_AFTER)) {
+            e.getResponse().getStringHeaders().getOrDefault(header, List.of()).forEach(v -> problem.header(header, v));
+        }
+        return problem.build();
     }
 
     @ServerExceptionMapper(priority = 10_000)

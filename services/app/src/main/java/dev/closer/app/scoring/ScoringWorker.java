@@ -93,7 +93,7 @@ public class ScoringWorker {
      * Every poll interval: scores due leads batch after batch until fewer than a full batch were due. A failure
      * leaves its leads queued for the next run.
      */
-    @Scheduled(identity = "lead-scoring", every = "${closer.scoring.poll-interval:1s}",
+    @Scheduled(identity = "lead-scoring", every = "${closer.scoring.poll-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void drain() {
         if (!config.scoring().enabled()) {

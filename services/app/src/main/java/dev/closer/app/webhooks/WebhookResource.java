@@ -43,7 +43,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * {@code closer_webhooks_rejected_total{source,reason}}. Event ids come from the CRM's delivery, so a redelivered
  * webhook republishes the same ids, which the event sink's inbox stores once.
  */
-@Path("/api/v1/webhooks")
+@Path("/v1/webhooks")
 @Tag(name = "Webhooks", description = "Signed webhooks from CRMs and automation tools")
 @PermitAll
 public class WebhookResource {

@@ -7,12 +7,15 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.closer.app.auth.ApiKeyService;
 import dev.closer.app.auth.Roles;
 import dev.closer.app.support.Api;
+import dev.closer.app.support.Db;
+import dev.closer.app.support.Teams;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,13 +56,13 @@ class DashboardIT {
 
     @BeforeEach
     void world() {
-        String team = unique("east");
-        repEast = Api.newKey(keys, Roles.REP, team);
-        repWest = Api.newKey(keys, Roles.REP, unique("west"));
-        managerEast = Api.newKey(keys, Roles.MANAGER, team);
-        admin = Api.newKey(keys, Roles.ADMIN, null).key();
-        eastLead = unique("lead");
-        westLead = unique("lead");
+        Teams t = Teams.create(keys);
+        repEast = t.repEast();
+        repWest = t.repWest();
+        managerEast = t.managerEast();
+        admin = t.admin();
+        eastLead = t.eastLead();
+        westLead = t.westLead();
         post(eastLead, repEast.userId(), "Ada");
         post(westLead, repWest.userId(), "Bob");
         String activity = """
@@ -84,13 +87,7 @@ class DashboardIT {
     }
 
     private long count(String sql, Object... params) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            var q = em.createNativeQuery(sql);
-            for (int i = 0; i < params.length; i++) {
-                q.setParameter(i + 1, params[i]);
-            }
-            return ((Number) q.getSingleResult()).longValue();
-        });
+        return Db.count(em, sql, params);
     }
 
     @Test
@@ -114,7 +111,11 @@ class DashboardIT {
         Api.as(repEast.key()).get("/api/v1/dashboard/leads?sort=drop table").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("sort must be one of"));
         Api.as(repEast.key()).get("/api/v1/dashboard/leads?grade=Z").then().statusCode(400);
-        Api.as(repEast.key()).get("/api/v1/dashboard/leads?q=%25").then().statusCode(200); // % is text, not a wildcard
+        Api.as(admin).get("/api/v1/dashboard/leads?status=&q=%25").then().statusCode(200) // % is text, not a wildcard
+                .body("total", equalTo(0));
+        // past the last page: no rows, and still the real count (not a placeholder)
+        Api.as(repEast.key()).get("/api/v1/dashboard/leads?status=&offset=50").then().statusCode(200)
+                .body("items", hasSize(0)).body("total", equalTo(1));
     }
 
     @Test
@@ -127,10 +128,41 @@ class DashboardIT {
         Api.as(repWest.key()).get("/api/v1/leads/" + unique("nobody") + "/activities").then().statusCode(404);
     }
 
+    private void deal(String id, String stage, String time, double amount) {
+        Api.as(admin).contentType("application/cloudevents+json").body("""
+                {"specversion":"1.0","id":"%s","source":"closer/test","type":"closer.deal.upserted","subject":"%s",
+                 "time":"%s","datacontenttype":"application/json",
+                 "data":{"id":"%s","name":"Deal %s","stage":"%s","amount":%s,"ownerId":"%s"}}"""
+                .formatted(unique("evt"), id, time, id, id, stage, amount, repEast.userId()))
+                .post("/api/v1/events").then().statusCode(202);
+    }
+
     @Test
-    void shouldCountTheOverviewOverTheCallersLeads() {
+    void shouldCountTheOverviewOverTheCallersLeadsAndDeals() {
+        // One deal went discovery -> demo and was lost; another was created at proposal: both passed demo.
+        String lost = unique("deal");
+        String skipped = unique("deal");
+        deal(lost, "discovery", "2026-03-01T10:00:00Z", 500);
+        deal(lost, "demo", "2026-03-02T10:00:00Z", 500);
+        deal(lost, "closed_lost", "2026-03-03T10:00:00Z", 500);
+        deal(skipped, "proposal", "2026-03-01T10:00:00Z", 1000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+                "select count(*) from deal_stages where deal_id in (?1, ?2)", lost, skipped) == 4);
         Api.as(repEast.key()).get("/api/v1/dashboard/overview").then().statusCode(200)
-                .body("scoredLeads", equalTo(1)).body("funnel.stage", hasItem("discovery"));
+                .body("scoredLeads", equalTo(1))
+                .body("funnel.stage", equalTo(List.of("discovery", "demo", "proposal", "negotiation", "closed_won")))
+                .body("funnel.reached", equalTo(List.of(2, 2, 1, 0, 0)))
+                .body("funnel.open", equalTo(List.of(0, 0, 1, 0, 0)))
+                .body("funnel.openAmount", equalTo(List.of(0.0f, 0.0f, 1000.0f, 0.0f, 0.0f)));
+        Api.as(repWest.key()).get("/api/v1/dashboard/overview").then().statusCode(200)
+                .body("funnel.reached", equalTo(List.of(0, 0, 0, 0, 0)));
+    }
+
+    @Test
+    void shouldGiveTheOrganisationsDailyFiguresToAdminsOnly() {
+        Api.as(repEast.key()).get("/api/v1/dashboard/daily").then().statusCode(403);
+        Api.as(admin).get("/api/v1/dashboard/daily?days=7").then().statusCode(200);
+        Api.as(admin).get("/api/v1/dashboard/daily?days=0").then().statusCode(400);
     }
 
     @Test
@@ -168,6 +200,5 @@ class DashboardIT {
         Thread.sleep(2500); // a poll after the other rep's score was written
         res.body().close();
         assertFalse(lines.stream().anyMatch(l -> l.contains(theirs)), "a rep was streamed another rep's lead");
-        assertFalse(lines.stream().anyMatch(l -> l.contains(westLead)));
     }
 }

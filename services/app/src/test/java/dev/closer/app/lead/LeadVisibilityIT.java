@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.closer.app.auth.ApiKeyService;
 import dev.closer.app.auth.Roles;
 import dev.closer.app.support.Api;
+import dev.closer.app.support.Teams;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -35,13 +36,13 @@ class LeadVisibilityIT {
 
     @BeforeEach
     void world() {
-        String team = unique("east");
-        repEast = Api.newKey(keys, Roles.REP, team);
-        repWest = Api.newKey(keys, Roles.REP, unique("west"));
-        managerEast = Api.newKey(keys, Roles.MANAGER, team);
-        admin = Api.newKey(keys, Roles.ADMIN, null).key();
-        eastLead = unique("lead");
-        westLead = unique("lead");
+        Teams t = Teams.create(keys);
+        repEast = t.repEast();
+        repWest = t.repWest();
+        managerEast = t.managerEast();
+        admin = t.admin();
+        eastLead = t.eastLead();
+        westLead = t.westLead();
         String body = "[" + leadEvent(unique("evt"), eastLead, "2026-03-01T10:00:00Z",
                 "\"ownerId\":\"" + repEast.userId() + "\"") + "," + leadEvent(unique("evt"), westLead,
                 "2026-03-01T10:00:00Z", "\"ownerId\":\"" + repWest.userId() + "\"") + "]";

@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.closer.app.auth.ApiKeyService;
 import dev.closer.app.auth.Roles;
 import dev.closer.app.support.Api;
+import dev.closer.app.support.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.io.IOException;
@@ -39,7 +42,16 @@ import org.junit.jupiter.api.Test;
  * missing browser fails the test; elsewhere it is skipped, saying why.
  */
 @QuarkusTest
+@TestProfile(WebUiE2EIT.WithUi.class)
 class WebUiE2EIT {
+
+    /** Quinoa serves the UI (it is off in tests otherwise: each start would build it again). */
+    public static class WithUi implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.quinoa", "true");
+        }
+    }
 
     private static final int SEED = 7;
     private static final String PREFIX = "s" + SEED + "-";
@@ -154,16 +166,10 @@ class WebUiE2EIT {
     }
 
     private List<?> rows(String sql, Object... params) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            var q = em.createNativeQuery(sql);
-            for (int i = 0; i < params.length; i++) {
-                q.setParameter(i + 1, params[i]);
-            }
-            return new ArrayList<>(q.getResultList());
-        });
+        return Db.rows(em, sql, params);
     }
 
     private long count(String sql, Object... params) {
-        return ((Number) rows(sql, params).get(0)).longValue();
+        return Db.count(em, sql, params);
     }
 }

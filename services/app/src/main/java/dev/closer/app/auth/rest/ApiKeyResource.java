@@ -27,7 +27,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-@Path("/api/v1")
+@Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "API keys", description = "Who may call the API")
 public class ApiKeyResource {

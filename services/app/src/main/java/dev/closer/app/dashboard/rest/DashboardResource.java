@@ -16,12 +16,13 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** What the web UI's pages read: the lead table and the overview's figures, over the caller's visible leads. */
-@Path("/api/v1/dashboard")
+@Path("/v1/dashboard")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Dashboard", description = "Read models of the web UI: the lead table and the overview")
 @RolesAllowed({Roles.ADMIN, Roles.MANAGER, Roles.REP})
@@ -81,5 +82,16 @@ public class DashboardResource {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    @GET
+    @Path("daily")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "The organisation's per-day figures that the nightly run refreshes (admins)",
+            description = "One row per day, oldest first, for the last `days` days that have figures: leads created, "
+                    + "converted, disqualified and open, activities, emails sent, replies, scored leads, mean score "
+                    + "and leads per grade. Organisation-wide, so only for admins; empty before the first run.")
+    public List<DashboardService.Day> daily(@QueryParam("days") @DefaultValue("30") @Min(1) @Max(366) int days) {
+        return dashboard.daily(days);
     }
 }

@@ -21,7 +21,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-@Path("/api/v1/events")
+@Path("/v1/events")
 @Tag(name = "Events", description = "CRM events in, as CloudEvents")
 @RolesAllowed({Roles.ADMIN, Roles.MANAGER})
 public class EventsResource {

@@ -22,7 +22,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-@Path("/api/v1/leads")
+@Path("/v1/leads")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Leads", description = "Leads with their scores")
 @RolesAllowed({Roles.ADMIN, Roles.MANAGER, Roles.REP})

@@ -18,6 +18,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -28,7 +29,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
  * stream is opened with a short-lived token from {@code POST stream-token} (see {@link StreamTokens}), never
  * with the API key itself.
  */
-@Path("/api/v1/leads/scores")
+@Path("/v1/leads/scores")
 @Tag(name = "Leads", description = "Leads with their scores")
 public class ScoreStreamResource {
 
@@ -36,6 +37,9 @@ public class ScoreStreamResource {
     StreamTokens tokens;
     @Inject
     ScoreFeed feed;
+    /** How long one stream stays open (the UI opens the next one with a fresh token). */
+    static final Duration STREAM_LIFETIME = Duration.ofMinutes(10);
+
     @Inject
     LeadService leads;
     @Inject
@@ -47,7 +51,7 @@ public class ScoreStreamResource {
     @RolesAllowed({Roles.ADMIN, Roles.MANAGER, Roles.REP})
     @Operation(summary = "A short-lived token that opens the score stream as the key's user",
             description = "Valid for closer.ui.stream-token-ttl (60 s) to open GET stream?token=...; the stream stays "
-                    + "open after that. expiresAt is in epoch milliseconds.")
+                    + "open after that, for at most 10 minutes. expiresAt is in epoch milliseconds.")
     public StreamTokens.Token token() {
         return tokens.issue(Caller.of(identity));
     }
@@ -67,6 +71,9 @@ public class ScoreStreamResource {
                 "The stream token is missing, invalid or expired: get one from POST "
                         + "/api/v1/leads/scores/stream-token with your API key.", "Bearer realm=\"closer\""));
         List<String> owners = leads.visibleOwners(caller);
-        return feed.stream(c -> owners == null || (c.ownerId() != null && owners.contains(c.ownerId())));
+        // The caller and their team were checked when it opened: close it after a while, so that the UI reconnects
+        // with a new token and a revoked key or a changed team takes effect.
+        return feed.stream(c -> owners == null || (c.ownerId() != null && owners.contains(c.ownerId())))
+                .select().first(STREAM_LIFETIME);
     }
 }

@@ -58,7 +58,7 @@ public class ScoreFeed {
         return listeners.get();
     }
 
-    @Scheduled(every = "${closer.ui.stream-poll-interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+    @Scheduled(every = "${closer.ui.stream-poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void poll() {
         if (listeners.get() == 0) {
@@ -70,10 +70,12 @@ public class ScoreFeed {
                 lastId = QuarkusTransaction.requiringNew().call(this::maxId);
                 return;
             }
-            for (ScoreChange change : QuarkusTransaction.requiringNew().call(() -> since(lastId))) {
-                lastId = Math.max(lastId, change.scoreId());
-                processor.onNext(change);
-            }
+            long max = QuarkusTransaction.requiringNew().call(this::maxId);
+            List<ScoreChange> changes = QuarkusTransaction.requiringNew().call(() -> since(lastId, max));
+            changes.forEach(processor::onNext);
+            // A full batch means a backlog: go on from there. Otherwise every row up to max has been looked at
+            // (the nightly run's rows are not for the live feed and are skipped, not read).
+            lastId = changes.size() == BATCH ? changes.get(BATCH - 1).scoreId() : max;
         } catch (RuntimeException e) {
             LOG.warnf("The score stream could not read new scores: %s", e.getMessage());
         }
@@ -87,7 +89,8 @@ public class ScoreFeed {
         }
     }
 
-    private List<ScoreChange> since(long afterId) throws java.sql.SQLException {
+    /** Scores that events caused (not the nightly run's), of leads not deleted, with ids in (afterId, upTo]. */
+    private List<ScoreChange> since(long afterId, long upTo) throws java.sql.SQLException {
         List<ScoreChange> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 select s.id, s.lead_id, nullif(trim(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, '')), ''),
@@ -96,9 +99,11 @@ public class ScoreFeed {
                   join leads l on l.id = s.lead_id
                   left join lateral (select score, grade from lead_scores q where q.lead_id = s.lead_id and q.id < s.id
                                       order by q.id desc limit 1) p on true
-                 where s.id > ? order by s.id limit ?""")) {
+                 where s.id > ? and s.id <= ? and s.run_id is null and l.deleted_at is null
+                 order by s.id limit ?""")) {
             ps.setLong(1, afterId);
-            ps.setInt(2, BATCH);
+            ps.setLong(2, upTo);
+            ps.setInt(3, BATCH);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new ScoreChange(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),

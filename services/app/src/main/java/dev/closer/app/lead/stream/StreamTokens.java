@@ -1,19 +1,18 @@
 package dev.closer.app.lead.stream;
 
 import dev.closer.app.auth.Caller;
-import dev.closer.app.web.UiConfig;
-import jakarta.annotation.PostConstruct;
+import dev.closer.app.config.CloserConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.apache.commons.codec.digest.HmacAlgorithms;
+import org.apache.commons.codec.digest.HmacUtils;
 
 /**
  * Short-lived tokens for the score stream. A browser's EventSource cannot send an Authorization header, and an
@@ -23,6 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  * it names who asked and expires after {@code closer.ui.stream-token-ttl}; it opens nothing but the stream.
  */
 @ApplicationScoped
+@Startup // a stream-token-secret that is too short stops the app at start, not at the first stream
 public class StreamTokens {
 
     static final String PURPOSE = "score-stream";
@@ -33,15 +33,19 @@ public class StreamTokens {
     public record Token(String token, long expiresAt) {
     }
 
+    private final CloserConfig.Ui config;
+    Clock clock; // tests move it
+    private final HmacUtils hmac;
+
     @Inject
-    UiConfig config;
+    StreamTokens(CloserConfig config) {
+        this(config.ui(), Clock.systemUTC());
+    }
 
-    Clock clock = Clock.systemUTC();
-    private byte[] key;
-
-    @PostConstruct
-    void init() {
-        key = config.streamTokenSecret().map(s -> {
+    StreamTokens(CloserConfig.Ui config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        byte[] key = config.streamTokenSecret().map(s -> {
             if (s.length() < 32) {
                 throw new IllegalStateException("closer.ui.stream-token-secret must have at least 32 characters");
             }
@@ -51,6 +55,7 @@ public class StreamTokens {
             new SecureRandom().nextBytes(random);
             return random;
         });
+        hmac = new HmacUtils(HmacAlgorithms.HMAC_SHA_256, key);
     }
 
     public Token issue(Caller caller) {
@@ -86,12 +91,6 @@ public class StreamTokens {
     }
 
     private byte[] sign(String body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(body.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
+        return hmac.hmac(body);
     }
 }

@@ -45,7 +45,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * Outbound webhook subscriptions and their delivery log (admins only): subscribe a URL to score and grade changes
  * (and, as those land, reply intents and analysed calls), see every delivery and attempt, replay a dead delivery.
  */
-@Path("/api/v1/outbound")
+@Path("/v1/outbound")
 @Tag(name = "Outbound webhooks", description = "Signed webhooks Closer sends when scores move")
 @RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)

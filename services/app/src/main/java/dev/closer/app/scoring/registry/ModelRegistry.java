@@ -258,8 +258,8 @@ public class ModelRegistry {
     }
 
     /** Brings every served name in line with the registry (other instances may have activated a version). */
-    @Scheduled(identity = "model-registry-poll", every = "${closer.models.poll-interval:3s}",
-            delayed = "${closer.models.poll-interval:3s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(identity = "model-registry-poll", every = "${closer.models.poll-interval}",
+            delayed = "${closer.models.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void poll() {
         for (Served s : served.values()) {
             try {

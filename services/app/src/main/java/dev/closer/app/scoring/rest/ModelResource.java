@@ -44,7 +44,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * The model registry: list versions; upload, validate, activate, shadow and roll back (admin); compare a shadow
  * with the active version; the audit trail.
  */
-@Path("/api/v1/models")
+@Path("/v1/models")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Models", description = "The model registry")
 @RolesAllowed({Roles.ADMIN, Roles.MANAGER, Roles.REP})

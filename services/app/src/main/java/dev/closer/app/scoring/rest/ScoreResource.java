@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-@Path("/api/v1/score")
+@Path("/v1/score")
 @Tag(name = "Scoring", description = "Score a lead without storing it")
 @RolesAllowed({Roles.ADMIN, Roles.MANAGER, Roles.REP})
 public class ScoreResource {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.closer.app.auth.Caller;
-import dev.closer.app.web.UiConfig;
+import dev.closer.app.config.CloserConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +18,7 @@ class StreamTokensTest {
     private static final Caller REP = new Caller("rep-1", "rep", "east");
 
     private static StreamTokens tokens(Optional<String> secret, Instant now) {
-        StreamTokens t = new StreamTokens();
-        t.config = new UiConfig() {
+        return new StreamTokens(new CloserConfig.Ui() {
             public Duration streamPollInterval() {
                 return Duration.ofSeconds(1);
             }
@@ -31,10 +30,7 @@ class StreamTokensTest {
             public Optional<String> streamTokenSecret() {
                 return secret;
             }
-        };
-        t.clock = Clock.fixed(now, ZoneOffset.UTC);
-        t.init();
-        return t;
+        }, Clock.fixed(now, ZoneOffset.UTC));
     }
 
     @Test
