@@ -1,10 +1,10 @@
 package dev.closer.app.outbound;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.closer.app.config.CloserConfig;
 import dev.closer.app.events.KafkaClients;
+import dev.closer.app.scoring.ScorePublisher;
 import dev.closer.ingest.webhook.CloserSignature;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -131,14 +131,13 @@ public class OutboundDeliveries {
                     insert into webhook_deliveries (subscription_id, event_id, event_type, payload)
                     values (?, ?, ?, ?::jsonb) on conflict do nothing""")) {
                 for (ConsumerRecord<String, byte[]> record : records) {
-                    JsonNode change = readScoreChange(record);
+                    ScorePublisher.ScoreChanged change = readScoreChange(record);
                     if (change == null) {
                         continue;
                     }
-                    Integer previous = change.hasNonNull("previousScore") ? change.get("previousScore").asInt() : null;
-                    int moved = previous == null ? Integer.MAX_VALUE : Math.abs(change.path("score").asInt() - previous);
-                    boolean gradeChanged = !change.path("grade").asText("").equals(change.path("previousGrade")
-                            .asText(""));
+                    int moved = change.previousScore() == null ? Integer.MAX_VALUE
+                            : Math.abs(change.score() - change.previousScore());
+                    boolean gradeChanged = !change.grade().equals(change.previousGrade());
                     for (Subscription s : subscriptions) {
                         if (s.events().contains("lead.score.changed") && moved >= s.minPoints()) {
                             add(ps, s, change, "lead.score.changed");
@@ -153,25 +152,25 @@ public class OutboundDeliveries {
         }
     }
 
-    private JsonNode readScoreChange(ConsumerRecord<String, byte[]> record) {
+    private ScorePublisher.ScoreChanged readScoreChange(ConsumerRecord<String, byte[]> record) {
         try {
-            JsonNode node = json.readTree(record.value());
-            return node != null && node.hasNonNull("scoreId") && node.hasNonNull("leadId") ? node : null;
+            return json.readValue(record.value(), ScorePublisher.ScoreChanged.class);
         } catch (IOException e) {
-            LOG.warnf("Scores topic %s-%d@%d is not JSON; skipped", record.topic(), record.partition(),
-                    record.offset());
+            LOG.warnf("Scores topic %s-%d@%d is not a score change (%s); skipped", record.topic(),
+                    record.partition(), record.offset(), e.getMessage());
             return null;
         }
     }
 
-    private void add(PreparedStatement ps, Subscription s, JsonNode change, String event) throws SQLException {
-        String eventId = "score-" + change.get("scoreId").asText() + "-" + event;
-        ObjectNode data = change.deepCopy();
-        data.remove(List.of("outboxId", "type"));
+    private void add(PreparedStatement ps, Subscription s, ScorePublisher.ScoreChanged change, String event)
+            throws SQLException {
+        String eventId = "score-" + change.scoreId() + "-" + event;
+        ObjectNode data = json.valueToTree(change);
+        data.remove("type");
         ObjectNode payload = json.createObjectNode();
         payload.put("id", eventId);
         payload.put("type", "closer." + event);
-        payload.put("time", change.path("scoredAt").asText());
+        payload.put("time", change.scoredAt());
         payload.set("data", data);
         ps.setLong(1, s.id());
         ps.setString(2, eventId);

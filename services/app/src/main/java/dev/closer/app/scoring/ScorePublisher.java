@@ -17,9 +17,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +65,7 @@ public class ScorePublisher {
         return lastError;
     }
 
-    @Scheduled(identity = "score-publisher", every = "${closer.scores.publish-interval:1s}",
+    @Scheduled(identity = "score-publisher", every = "${closer.scores.publish-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void relay() {
         try {
@@ -104,39 +102,31 @@ public class ScorePublisher {
         });
     }
 
+    /** A message of the scores topic (JSON), keyed by leadId. */
+    public record ScoreChanged(String type, long scoreId, String leadId, String model, String modelVersion,
+                               double probability, int score, String grade, Integer previousScore,
+                               String previousGrade, String cause, Long runId, String scoredAt) {
+    }
+
+    /** Takes up to {@link #BATCH} outbox rows, oldest first, as the topic's records. */
     private List<ProducerRecord<String, byte[]>> take(Connection c) throws SQLException, JsonProcessingException {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                delete from score_outbox where id in (
-                    select id from score_outbox order by id limit ? for update skip locked)
-                returning id, score_id, lead_id, model_name, model_version, probability, score, grade, previous_score,
-                          previous_grade, cause, run_id, scored_at""")) {
+                with taken as (
+                    delete from score_outbox where id in (
+                        select id from score_outbox order by id limit ? for update skip locked)
+                    returning id, score_id, lead_id, model_name, model_version, probability, score, grade,
+                              previous_score, previous_grade, cause, run_id, scored_at)
+                select * from taken order by id""")) {
             ps.setInt(1, BATCH);
             try (ResultSet rs = ps.executeQuery()) {
-                List<Map<String, Object>> rows = new ArrayList<>();
                 while (rs.next()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("outboxId", rs.getLong(1));
-                    m.put("type", TYPE);
-                    m.put("scoreId", rs.getLong(2));
-                    m.put("leadId", rs.getString(3));
-                    m.put("model", rs.getString(4));
-                    m.put("modelVersion", rs.getString(5));
-                    m.put("probability", rs.getDouble(6));
-                    m.put("score", rs.getInt(7));
-                    m.put("grade", rs.getString(8));
-                    m.put("previousScore", rs.getObject(9));
-                    m.put("previousGrade", rs.getString(10));
-                    m.put("cause", rs.getString(11));
-                    m.put("runId", rs.getObject(12));
-                    m.put("scoredAt", rs.getObject(13, OffsetDateTime.class).toString());
-                    rows.add(m);
-                }
-                rows.sort((a, b) -> Long.compare((Long) a.get("outboxId"), (Long) b.get("outboxId")));
-                for (Map<String, Object> m : rows) {
-                    m.remove("outboxId");
-                    records.add(new ProducerRecord<>(config.topics().leadScores(), (String) m.get("leadId"),
-                            json.writeValueAsBytes(m)));
+                    ScoreChanged change = new ScoreChanged(TYPE, rs.getLong(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getDouble(6), rs.getInt(7), rs.getString(8),
+                            (Integer) rs.getObject(9), rs.getString(10), rs.getString(11), (Long) rs.getObject(12),
+                            rs.getObject(13, OffsetDateTime.class).toString());
+                    records.add(new ProducerRecord<>(config.topics().leadScores(), change.leadId(),
+                            json.writeValueAsBytes(change)));
                 }
             }
         }
