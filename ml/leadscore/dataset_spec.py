@@ -104,9 +104,6 @@ class DatasetSpec:
         return {"categorical": self.categorical, "numeric": self.numeric, "labels": self.labels,
                 "sequence": self.sequence}
 
-    def column_of(self, feature):
-        return next(f.column for f in self.features if f.feature == feature)
-
 
 @dataclass
 class Dataset:
@@ -442,7 +439,7 @@ def web_stats(activities):
     them: distinct sessionId of page_view activities, the sum of their `seconds`, views / visits (2 decimals)."""
     sessions, seconds, views = set(), 0.0, 0
     for a in activities:
-        if str(a.get("type", "")).strip().lower() != "page_view":
+        if features.activity_candidates(a, {})[0] != "page_view":
             continue
         props = a.get("properties") or {}
         views += 1
@@ -483,7 +480,8 @@ def _load_export(spec, folder):
         cut = features.parse_time(t)
         timeline = [a for a in by_lead.get(lead_id, []) if features.parse_time(a["occurredAt"]) < cut]
         dropped_after += len(by_lead.get(lead_id, [])) - len(timeline)
-        timeline.sort(key=lambda a: features.parse_time(a["occurredAt"]))   # stable
+        # Kept in file order (the export writes each lead's activities by time): features.timeline sorts by time
+        # (stable) wherever the order matters.
         # What the lead's web fields were at the decision: the stored ones are its latest state.
         for k, v in web_stats(timeline).items():
             if k in recompute:

@@ -5,37 +5,52 @@ only, so no statistic of the held-out fold leaks into its score. Each metric is 
 the mean over folds and a 95% t-interval: mean +- t(0.975, k-1) * sd / sqrt(k), sd with ddof=1.
 """
 import math
+import time
 
 import numpy as np
 from scipy import stats
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
-from sklearn.preprocessing import OneHotEncoder
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from leadscore import features, model
 
 METRICS = ["roc_auc", "pr_auc", "brier", "lift_top_decile", "ece"]
 
 
-def lift_top_decile(y, p):
-    """Conversion rate among the top 10% by score (ceil, stable order) / overall rate."""
+def decile_lifts(y, p, deciles=10):
+    """Lift per score decile, best-scored first: rows ordered by descending score (stable), cut into groups of
+    ceil(N / deciles) rows; each group's conversion rate / the overall rate."""
     y, p = np.asarray(y, dtype=np.float64), np.asarray(p, dtype=np.float64)
-    k = max(1, math.ceil(0.1 * len(y)))
-    top = np.argsort(-p, kind="stable")[:k]
-    return float(y[top].mean() / y.mean())
+    order = np.argsort(-p, kind="stable")
+    size = -(-len(y) // deciles)
+    groups = [order[d * size:(d + 1) * size] for d in range(deciles)]
+    return [float(y[g].mean() / y.mean()) if len(g) else float("nan") for g in groups]
+
+
+def lift_top_decile(y, p):
+    """Conversion rate among the top 10% by score (ceil(N / 10) rows, stable order) / overall rate."""
+    return decile_lifts(y, p)[0]
+
+
+def calibration_bins(y, p, bins=10):
+    """Equal-width bins of the scores on [0, 1] -> [(rows, mean score, observed rate)] per non-empty bin."""
+    y, p = np.asarray(y, dtype=np.float64), np.asarray(p, dtype=np.float64)
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    out = []
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            out.append((int(mask.sum()), float(p[mask].mean()), float(y[mask].mean())))
+    return out
 
 
 def expected_calibration_error(y, p, bins=10):
     """ECE with `bins` equal-width bins on [0, 1]: sum_b n_b/N * |mean(y_b) - mean(p_b)|."""
-    y, p = np.asarray(y, dtype=np.float64), np.asarray(p, dtype=np.float64)
-    which = np.minimum((p * bins).astype(int), bins - 1)
-    ece = 0.0
-    for b in range(bins):
-        mask = which == b
-        if mask.any():
-            ece += mask.mean() * abs(y[mask].mean() - p[mask].mean())
-    return float(ece)
+    n = len(y)
+    return float(sum(rows / n * abs(rate - mean_p) for rows, mean_p, rate in calibration_bins(y, p, bins)))
 
 
 def score(y, p):
@@ -48,32 +63,42 @@ def score(y, p):
     }
 
 
+def t_interval(values):
+    """Mean and 95% t-interval of per-fold values: (mean, [mean - h, mean + h]), h = t(0.975, k-1) * sd / sqrt(k)
+    with sd of ddof=1; the interval is [nan, nan] for a single value."""
+    v = np.asarray(values, dtype=np.float64)
+    mean = float(v.mean())
+    half = float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v))) if len(v) > 1 else float("nan")
+    return mean, [mean - half, mean + half]
+
+
 def summarise(per_fold):
     """[{metric: value}] over folds -> {metric: {"mean", "ci95": [lo, hi], "folds": [...]}}."""
     out = {}
     for m in METRICS:
-        v = np.array([f[m] for f in per_fold], dtype=np.float64)
-        mean = float(v.mean())
-        if len(v) > 1:
-            half = float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)))
-        else:
-            half = float("nan")
-        out[m] = {"mean": mean, "ci95": [mean - half, mean + half], "folds": [float(x) for x in v]}
+        v = [float(f[m]) for f in per_fold]
+        mean, ci95 = t_interval(v)
+        out[m] = {"mean": mean, "ci95": ci95, "folds": v}
     return out
 
 
-def format_table(results):
-    """Plain-text metrics table (mean [95% CI]) for stdout, card.md and README."""
+def format_table(results, labels=None, padded=True):
+    """Metrics table, one row per metric and one column per model: mean [95% CI].
+
+    padded (stdout, README): columns padded to a fixed width, metric keys as row names. padded=False gives the
+    compact Markdown table of card.md. labels: {metric key: row name} instead of the keys."""
     names = list(results)
-    head = f"| {'metric':<16} | " + " | ".join(f"{n:<26}" for n in names) + " |"
-    rule = "|" + "-" * 18 + "|" + "|".join("-" * 28 for _ in names) + "|"
+    first, cell = (16, 26) if padded else (0, 0)
+    head = f"| {'metric':<{first}} | " + " | ".join(f"{n:<{cell}}" for n in names) + " |"
+    rule = "|" + "-" * max(3, first + 2) + "|" + "|".join("-" * max(3, cell + 2) for _ in names) + "|"
     rows = [head, rule]
     for m in METRICS:
         cells = []
         for n in names:
             r = results[n][m]
-            cells.append(f"{r['mean']:.4f} [{r['ci95'][0]:.4f}, {r['ci95'][1]:.4f}]".ljust(26))
-        rows.append(f"| {m:<16} | " + " | ".join(cells) + " |")
+            cells.append(f"{r['mean']:.4f} [{r['ci95'][0]:.4f}, {r['ci95'][1]:.4f}]".ljust(cell))
+        label = (labels or {}).get(m, m)
+        rows.append(f"| {label:<{first}} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
 
@@ -108,43 +133,36 @@ def sequence_aggregates(seq, records):
     return out
 
 
-def aggregate_names(seq):
-    v = seq["vocabulary"]
-    return ([f"count:{t}" for t in v] + [f"count_7d:{t}" for t in v] + [f"hours_since:{t}" for t in v]
-            + ["events", "events_24h", "hours_since_newest", "hours_since_oldest"])
-
-
 class Baselines:
     """Logistic regression and gradient boosting on the same encoded features as the deep model: one-hot (LR) or
     native categorical (GBM) codes of the categorical indices, the normalised numerics, and, when the data have
     timelines, sequence_aggregates (standardised for LR).
 
     GBM settings are the ones ml/tests/test_simulator_signal.py already used (150 iterations, learning rate 0.05,
-    15 leaves, >= 20 rows per leaf), fixed before any lead-score result was seen."""
+    15 leaves, >= 20 rows per leaf), fixed before any lead-score result was seen. GBM's OpenMP threads are the
+    caller's to limit (pipeline.run: threadpool_limits(cfg["threads"]))."""
 
     def __init__(self, spec, records, cat, num, y, seed):
-        from sklearn.ensemble import HistGradientBoostingClassifier
-        from sklearn.preprocessing import StandardScaler
-        from threadpoolctl import threadpool_limits
-        import time
         self.spec, self.seed = spec, seed
+        self.seconds = {}          # fit time of the timeline aggregates (when the data have timelines), LR, GBM
         t0 = time.time()
         agg = self._agg(records)
-        t_agg = time.time() - t0
+        if "sequence" in spec:
+            self.seconds["sequence_aggregates"] = time.time() - t0
+        t1 = time.time()
         self.onehot = OneHotEncoder(handle_unknown="ignore").fit(cat)
         self.scaler = StandardScaler().fit(agg) if agg.shape[1] else None
         self.lr = LogisticRegression(max_iter=5000, random_state=seed).fit(self._lr_x(cat, num, agg), y)
-        t1 = time.time()
+        t2 = time.time()
+        self.seconds["logistic_regression"] = t2 - t1
         n_cat = cat.shape[1]
         native = [n <= 255 for n in features.cardinalities(spec)]   # HGB's native categorical limit
         self.gbm = HistGradientBoostingClassifier(
             categorical_features=np.array(native + [False] * (num.shape[1] + agg.shape[1]), dtype=bool)
             if n_cat else None, max_iter=150, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=20,
             random_state=seed)
-        with threadpool_limits(limits=1):   # OpenMP on a busy 2-core machine can stall for minutes
-            self.gbm.fit(self._gbm_x(cat, num, agg), y)
-        self._limits = threadpool_limits
-        self.seconds = {"logistic_regression": t1 - t0, "gradient_boosting": time.time() - t1 + t_agg}
+        self.gbm.fit(self._gbm_x(cat, num, agg), y)
+        self.seconds["gradient_boosting"] = time.time() - t2
 
     def _agg(self, records):
         if "sequence" not in self.spec:
@@ -163,13 +181,13 @@ class Baselines:
 
     def predict(self, records, cat, num):
         agg = self._agg(records)
-        with self._limits(limits=1):
-            return {"logistic_regression": self.lr.predict_proba(self._lr_x(cat, num, agg))[:, 1],
-                    "gradient_boosting": self.gbm.predict_proba(self._gbm_x(cat, num, agg))[:, 1]}
+        return {"logistic_regression": self.lr.predict_proba(self._lr_x(cat, num, agg))[:, 1],
+                "gradient_boosting": self.gbm.predict_proba(self._gbm_x(cat, num, agg))[:, 1]}
 
 
-DEEP_KEYS = ["emb_dim", "hidden", "dropout", "num_bins", "seq_emb", "seq_hidden", "seq_pool", "unknown_dropout", "seq_unknown_dropout",
-             "epochs", "batch_size", "lr", "weight_decay", "seed", "ensemble", "calibration_fraction", "crossfit"]
+DEEP_KEYS = ["emb_dim", "hidden", "dropout", "num_bins", "seq_emb", "seq_hidden", "unknown_dropout",
+             "seq_unknown_dropout", "epochs", "batch_size", "lr", "weight_decay", "seed", "ensemble",
+             "calibration_fraction", "crossfit"]
 
 
 def deep_kwargs(cfg):
@@ -188,8 +206,11 @@ def cross_validate_dataset(ds, cfg, log=print):
     timelines), deep_no_sequence (then), logistic_regression and gradient_boosting, all on the same folds with
     the feature spec refitted on each training part.
 
-    Returns (results {model: summary}, oof {model: probabilities in row order}, per-fold seconds {model: [...]})."""
-    import time
+    Returns (results {model: summary}, oof {model: probabilities in row order}, per-fold fit seconds {model: [...]},
+    where the baselines' timeline aggregates have their own entry, sequence_aggregates, when the data have
+    timelines; LR and GBM are timed without them).
+
+    Thread limits are the caller's: pipeline.run wraps the whole run in threadpool_limits(cfg["threads"])."""
     records, y = ds.records, np.asarray(ds.y)
     kwargs = ds.spec.feature_spec_kwargs()
     has_seq = kwargs["sequence"] is not None
@@ -197,7 +218,8 @@ def cross_validate_dataset(ds, cfg, log=print):
     folds = StratifiedKFold(n_splits=cfg["folds"], shuffle=True, random_state=cfg["seed"])
     per_fold = {n: [] for n in names}
     oof = {n: np.zeros(len(y)) for n in names}
-    seconds = {n: [] for n in names}
+    timed = names[:-2] + (["sequence_aggregates"] if has_seq else []) + names[-2:]
+    seconds = {n: [] for n in timed}
     for k, (tr, te) in enumerate(folds.split(np.zeros(len(y)), y)):
         rec_tr, rec_te = [records[i] for i in tr], [records[i] for i in te]
         spec = features.build_spec(rec_tr, cfg["min_count"], **kwargs)
@@ -211,8 +233,8 @@ def cross_validate_dataset(ds, cfg, log=print):
                 seconds[name].append(time.time() - t0)
         base = Baselines(spec, rec_tr, in_tr[0], in_tr[1], y[tr], cfg["seed"])
         preds.update(base.predict(rec_te, in_te[0], in_te[1]))
-        for name in ("logistic_regression", "gradient_boosting"):
-            seconds[name].append(base.seconds[name])
+        for name, s in base.seconds.items():
+            seconds[name].append(s)
         for name in names:
             per_fold[name].append(score(y[te], preds[name]))
             oof[name][te] = preds[name]

@@ -39,7 +39,7 @@ INPUT_SEQ_TOKENS, INPUT_SEQ_TIME = "seq_tokens", "seq_time"
 MAX_LENGTH = 32
 DETAIL = {"page_view": "page", "form_fill": "form", "meeting": "kind"}  # type -> property refining its token
 SEQ_MIN_COUNT = 5   # keep a token if seen at least this often among the training events
-PAD, UNKNOWN = 0, 1
+UNKNOWN = 1         # token index of an activity outside the vocabulary (0 is padding)
 TIME_TRANSFORM = "log1p_hours"
 
 

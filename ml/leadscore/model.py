@@ -22,29 +22,18 @@ class SequenceEncoder(nn.Module):
     concatenated with seq_time float32 [N, L] (normalised log1p hours before asOf) -> one GRU layer over the L
     positions, oldest first -> its final state (left padding puts the newest event last, so the final state
     has read every real event) [N, hidden].
-
-    pool=True adds time-weighted pools of the events: v = embedding * sigmoid(alpha * time + beta) (alpha, beta
-    learned per channel; padding embeds to 0), summed over positions / L and max-pooled over positions. They
-    make "how often" and "how recently" easy to learn on small data; the GRU adds order and spacing.
     """
 
-    def __init__(self, vocab_size, emb_dim=16, hidden=32, pool=False):
+    def __init__(self, vocab_size, emb_dim=16, hidden=32):
         super().__init__()
         self.embedding = nn.Embedding(vocab_size + 2, emb_dim, padding_idx=0)
         self.gru = nn.GRU(emb_dim + 1, hidden, batch_first=True)
-        self.pool = pool
-        if pool:
-            self.alpha = nn.Parameter(torch.full((emb_dim,), -1.0))
-            self.beta = nn.Parameter(torch.zeros(emb_dim))
-        self.out_dim = hidden + (2 * emb_dim if pool else 0)
+        self.out_dim = hidden
 
     def forward(self, tokens, time):
         e = self.embedding(tokens)
         _, h = self.gru(torch.cat([e, time.unsqueeze(-1)], dim=-1))
-        if not self.pool:
-            return h[0]
-        v = e * torch.sigmoid(time.unsqueeze(-1) * self.alpha + self.beta)
-        return torch.cat([h[0], v.sum(dim=1) / tokens.shape[1], v.max(dim=1)[0]], dim=1)
+        return h[0]
 
 
 NUM_CLIP = 10.0   # normalised numerics are clipped to +-this many training standard deviations inside the graph
@@ -76,10 +65,10 @@ class DeepLeadNet(nn.Module):
     """
 
     def __init__(self, cardinalities, n_numeric, emb_dim=4, hidden=(64,), dropout=0.1, seq_vocab=None,
-                 seq_emb=16, seq_hidden=32, seq_pool=False, num_bins=None):
+                 seq_emb=16, seq_hidden=32, num_bins=None):
         super().__init__()
         self.embeddings = nn.ModuleList(nn.Embedding(n, emb_dim) for n in cardinalities)
-        self.sequence = SequenceEncoder(seq_vocab, seq_emb, seq_hidden, seq_pool) if seq_vocab is not None else None
+        self.sequence = SequenceEncoder(seq_vocab, seq_emb, seq_hidden) if seq_vocab is not None else None
         self.binned = num_bins is not None and n_numeric > 0
         if self.binned:
             lo, width = num_bins
@@ -138,8 +127,8 @@ def _tensors(inputs):
 
 
 def train_deep(inputs, y, cardinalities, *, seq_vocab=None, emb_dim=4, hidden=(64,), dropout=0.1, seq_emb=16,
-               seq_hidden=32, seq_pool=False, num_bins=0, unknown_dropout=0.05, seq_unknown_dropout=0.02, epochs=30, batch_size=256, lr=3e-3,
-               weight_decay=1e-4, seed=1337):
+               seq_hidden=32, num_bins=0, unknown_dropout=0.05, seq_unknown_dropout=0.02, epochs=30, batch_size=256,
+               lr=3e-3, weight_decay=1e-4, seed=1337):
     """Fit a DeepLeadNet on encoded inputs (cat, num[, seq_tokens, seq_time]); eval mode. Deterministic per seed.
 
     unknown_dropout / seq_unknown_dropout: train-time chance of replacing a categorical index by the unknown
@@ -149,7 +138,7 @@ def train_deep(inputs, y, cardinalities, *, seq_vocab=None, emb_dim=4, hidden=(6
     torch.manual_seed(seed)
     with_seq = seq_vocab is not None
     net = DeepLeadNet(cardinalities, inputs[1].shape[1], emb_dim, hidden, dropout,
-                      seq_vocab if with_seq else None, seq_emb, seq_hidden, seq_pool,
+                      seq_vocab if with_seq else None, seq_emb, seq_hidden,
                       bin_edges(inputs[1], num_bins) if num_bins else None)
     xs = _tensors(inputs if with_seq else inputs[:2])
     y_t = torch.as_tensor(np.asarray(y), dtype=torch.float32).reshape(-1, 1)

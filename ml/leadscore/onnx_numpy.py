@@ -2,9 +2,10 @@
 
 This environment has no onnxruntime and onnx 1.12 has no ReferenceEvaluator, so this runs the
 exported graph itself: Constant, Gather, Concat, Gemm, Relu, Sigmoid, Mul/Add and, for the sequence
-encoder, Shape, Unsqueeze/Squeeze, Transpose, ConstantOfShape, Slice, Reshape and GRU (one direction or
-both, gates z/r/h, linear_before_reset 0 or 1 as torch exports it, default activations). It is a
-self-check of the export, not a general runtime: any other op raises NotImplementedError.
+encoder, Shape, Unsqueeze/Squeeze, Transpose, ConstantOfShape, Slice, Reshape and GRU (forward only, as
+the model's unidirectional GRU exports it; gates z/r/h, linear_before_reset 0 or 1, default activations).
+It is a self-check of the export, not a general runtime: any other op or GRU setting raises
+NotImplementedError.
 
     /usr/bin/python3 -c "import sys; sys.path.insert(0, 'ml'); from leadscore import onnx_numpy; \
         import numpy as np; print(onnx_numpy.run('ml/models/lead-score/v0/model.onnx', \
@@ -59,44 +60,39 @@ def _constant_of_shape(shape, value=None):
 
 def _gru(x, w, r, b=None, sequence_lens=None, initial_h=None, *, hidden_size, linear_before_reset=0,
          direction="forward", layout=0, activations=None, clip=None, **_):
-    """ONNX GRU: X [L, N, I] (layout 0), W [D, 3H, I], R [D, 3H, H], B [D, 6H]; gates ordered z, r, h.
+    """ONNX GRU, forward direction: X [L, N, I] (layout 0), W [1, 3H, I], R [1, 3H, H], B [1, 6H]; gates ordered
+    z, r, h.
 
-    Returns (Y [L, D, N, H], Y_h [D, N, H]). Computed in float64, returned as float32.
+    Returns (Y [L, 1, N, H], Y_h [1, N, H]). Computed in float64, returned as float32.
     """
     if layout != 0 or sequence_lens is not None or clip is not None:
         raise NotImplementedError("GRU with layout 1, sequence_lens or clip")
     direction = direction.decode() if isinstance(direction, bytes) else direction
+    if direction != "forward" or w.shape[0] != 1:
+        raise NotImplementedError(f"GRU direction {direction} (the lead-score GRU is unidirectional)")
     acts = [a.decode() if isinstance(a, bytes) else a for a in (activations or [])]
-    if acts and [a.lower() for a in acts] not in (["sigmoid", "tanh"], ["sigmoid", "tanh"] * 2):
+    if acts and [a.lower() for a in acts] != ["sigmoid", "tanh"]:
         raise NotImplementedError(f"GRU activations {acts}")
     h_size = hidden_size
-    dirs = w.shape[0]
     length, batch = x.shape[0], x.shape[1]
     x = x.astype(np.float64)
-    b = np.zeros((dirs, 6 * h_size)) if b is None else b.astype(np.float64)
-    ys, hs = [], []
-    for d in range(dirs):
-        wz, wr, wh = np.split(w[d].astype(np.float64), 3)
-        rz, rr, rh = np.split(r[d].astype(np.float64), 3)
-        wbz, wbr, wbh, rbz, rbr, rbh = np.split(b[d], 6)
-        h = np.zeros((batch, h_size)) if initial_h is None else initial_h[d].astype(np.float64)
-        backward = direction == "reverse" or (direction == "bidirectional" and d == 1)
-        steps = range(length - 1, -1, -1) if backward else range(length)
-        out = np.zeros((length, batch, h_size))
-        for t in steps:
-            xt = x[t]
-            z = 1.0 / (1.0 + np.exp(-(xt @ wz.T + h @ rz.T + wbz + rbz)))
-            rg = 1.0 / (1.0 + np.exp(-(xt @ wr.T + h @ rr.T + wbr + rbr)))
-            if linear_before_reset:
-                n = np.tanh(xt @ wh.T + rg * (h @ rh.T + rbh) + wbh)
-            else:
-                n = np.tanh(xt @ wh.T + (rg * h) @ rh.T + rbh + wbh)
-            h = (1.0 - z) * n + z * h
-            out[t] = h
-        ys.append(out)
-        hs.append(h)
-    y = np.stack(ys, axis=1).astype(np.float32)
-    return y, np.stack(hs, axis=0).astype(np.float32)
+    b = np.zeros(6 * h_size) if b is None else b[0].astype(np.float64)
+    wz, wr, wh = np.split(w[0].astype(np.float64), 3)
+    rz, rr, rh = np.split(r[0].astype(np.float64), 3)
+    wbz, wbr, wbh, rbz, rbr, rbh = np.split(b, 6)
+    h = np.zeros((batch, h_size)) if initial_h is None else initial_h[0].astype(np.float64)
+    out = np.zeros((length, batch, h_size))
+    for t in range(length):
+        xt = x[t]
+        z = 1.0 / (1.0 + np.exp(-(xt @ wz.T + h @ rz.T + wbz + rbz)))
+        rg = 1.0 / (1.0 + np.exp(-(xt @ wr.T + h @ rr.T + wbr + rbr)))
+        if linear_before_reset:
+            n = np.tanh(xt @ wh.T + rg * (h @ rh.T + rbh) + wbh)
+        else:
+            n = np.tanh(xt @ wh.T + (rg * h) @ rh.T + rbh + wbh)
+        h = (1.0 - z) * n + z * h
+        out[t] = h
+    return out[:, None].astype(np.float32), h[None].astype(np.float32)
 
 
 OPS = {
@@ -125,10 +121,6 @@ OPS = {
     "GRU": _gru,
     "Clip": lambda x, lo=None, hi=None: np.clip(x, -np.inf if lo is None else lo, np.inf if hi is None else hi),
     "Flatten": lambda x, axis=1: x.reshape(int(np.prod(x.shape[:axis])), -1),
-    "ReduceSum": lambda x, axes=None, keepdims=1, noop_with_empty_axes=0: np.sum(
-        x, axis=None if axes is None else tuple(int(a) for a in axes), keepdims=bool(keepdims)),
-    "ReduceMax": lambda x, axes=None, keepdims=1: np.max(
-        x, axis=None if axes is None else tuple(int(a) for a in axes), keepdims=bool(keepdims)),
 }
 
 

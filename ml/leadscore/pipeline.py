@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import onnx
 import torch
+from threadpoolctl import threadpool_limits
 
 from leadscore import data, dataset_spec, evaluate, features, model, onnx_numpy, plots, reference
 
@@ -37,7 +38,6 @@ DEFAULTS = {
     "num_bins": 8,                         # piecewise-linear bins per numeric (0 = off)
     "seq_emb": 16,                         # token embedding width
     "seq_hidden": 32,                      # GRU state width
-    "seq_pool": False,                     # add time-weighted sum/max pools of the events to the GRU state
     "unknown_dropout": 0.05,
     "seq_unknown_dropout": 0.02,
     "epochs": 30,
@@ -48,11 +48,12 @@ DEFAULTS = {
     "ensemble": 1,                         # with crossfit 0: nets per model
     "calibration_fraction": 0.2,           # with crossfit 0: rows held out for Platt scaling
     "opset": 17,
-    "threads": 1,                          # torch intra-op threads; 1 keeps runs bit-for-bit repeatable
+    "threads": 1,                          # torch intra-op and OpenMP/BLAS threads (GBM, LR) for the whole run;
+                                           # 1 keeps runs bit-for-bit repeatable
     "parity_real_rows": 150,
     "version": None,                       # None: the --out folder's name (e.g. v1), else "dev"
 }
-TYPES = {"hidden": "ints", "seq_pool": "bool"}
+TYPES = {"hidden": "ints"}
 MODEL_NAME = "lead-score"
 METRIC_NAMES = {"roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "brier": "Brier", "lift_top_decile": "lift@10%",
                 "ece": "ECE"}
@@ -65,8 +66,6 @@ def _parse(name, value):
         if isinstance(value, (list, tuple)):
             return tuple(int(v) for v in value)
         return tuple(int(h) for h in str(value).split(",") if h.strip())
-    if kind == "bool":
-        return value if isinstance(value, bool) else str(value).strip().lower() in ("1", "true", "yes")
     default = DEFAULTS[name]
     return type(default)(value) if default is not None else value
 
@@ -111,7 +110,7 @@ def _messy(value, rng):
 
 def _slim(activity, detail):
     """An activity as serving gets it, without the properties no encoder reads (keeps parity.jsonl small)."""
-    t = str(activity.get("type", "")).strip().lower()
+    t, _ = features.activity_candidates(activity, detail)
     keep = {detail[t]} if t in detail else set()
     props = {k: v for k, v in (activity.get("properties") or {}).items() if k in keep}
     return {"type": activity["type"], "occurredAt": activity["occurredAt"], "properties": props}
@@ -239,8 +238,10 @@ def sequence_edge_cases(base, seq):
     return [{**base, **c} for c in cases]
 
 
-def write_parity(path, exported, spec, inputs):
-    probs = model.probabilities(exported, features.encode_inputs(spec, inputs))
+def write_parity(path, exported, inputs, encoded):
+    """parity.jsonl: each raw input with the exported model's probability on its encoding (encoded: the inputs
+    through features.encode_inputs, in graph order). Returns the probabilities."""
+    probs = model.probabilities(exported, encoded)
     with open(path, "w") as fh:
         for record, p in zip(inputs, probs):
             fh.write(json.dumps({"input": record, "probability": float(p)}) + "\n")
@@ -248,17 +249,11 @@ def write_parity(path, exported, spec, inputs):
 
 
 # ----------------------------------------------------------------------------- card
-def _fmt(r):
-    return f"{r['mean']:.4f} [{r['ci95'][0]:.4f}, {r['ci95'][1]:.4f}]"
-
-
 def _paired(a, b):
     """Mean and 95% t-interval of the per-fold differences a - b (same folds, so the comparison is paired)."""
-    from scipy import stats
     d = np.array(a, dtype=np.float64) - np.array(b, dtype=np.float64)
-    half = float(stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else float("nan")
-    return {"difference": float(d.mean()), "difference_ci95": [float(d.mean() - half), float(d.mean() + half)],
-            "folds_deep_better": int((d > 0).sum()), "folds": len(d)}
+    mean, ci95 = evaluate.t_interval(d)
+    return {"difference": mean, "difference_ci95": ci95, "folds_deep_better": int((d > 0).sum()), "folds": len(d)}
 
 
 def comparison(results):
@@ -277,7 +272,7 @@ def comparison(results):
     return out
 
 
-def _verdict(c, label, target):
+def _verdict(c, target):
     lo, hi = c["difference_ci95"]
     significant = lo > 0 or hi < 0
     text = (f"difference {c['difference']:+.4f} (paired 95% interval over folds [{lo:+.4f}, {hi:+.4f}]"
@@ -289,22 +284,18 @@ def _verdict(c, label, target):
                                                                       " at the mean, within fold noise.")
 
 
-def card_markdown(ds_info, spec_obj, fspec, metrics, cfg, commands):
-    ds = ds_info
+def card_markdown(spec_obj, fspec, metrics, cfg, commands):
+    ds = metrics["dataset"]
     synthetic = ds["synthetic"]
-    res = metrics["results"]
-    names = list(res)
-    head = "| metric | " + " | ".join(names) + " |\n|---|" + "---|" * len(names)
-    rows = "\n".join(f"| {METRIC_NAMES[m]} | " + " | ".join(_fmt(res[n][m]) for n in names) + " |"
-                     for m in evaluate.METRICS)
+    table = evaluate.format_table(metrics["results"], labels=METRIC_NAMES, padded=False)
     cmp_ = metrics["comparison"]
     c = cmp_["deep_vs_best_baseline"]
     verdict = [f"- **Deep vs the better baseline ({c['baseline']}), ROC-AUC:** {c['deep_roc_auc']:.4f} vs "
-               f"{c['baseline_roc_auc']:.4f}, " + _verdict(c, "deep", "Target (deep >= better baseline)")]
+               f"{c['baseline_roc_auc']:.4f}, " + _verdict(c, "Target (deep >= better baseline)")]
     if "deep_vs_deep_no_sequence" in cmp_:
         s = cmp_["deep_vs_deep_no_sequence"]
         verdict.append(f"- **Sequence encoder (deep vs deep_no_sequence), ROC-AUC:** {s['deep_roc_auc']:.4f} vs "
-                       f"{s['no_sequence_roc_auc']:.4f}, " + _verdict(s, "deep", "Target (deep > deep_no_sequence)"))
+                       f"{s['no_sequence_roc_auc']:.4f}, " + _verdict(s, "Target (deep > deep_no_sequence)"))
     dropped = "\n".join(f"| {d['column']} | {d['reason']} |" for d in ds["dropped_columns"]) or "| (none) | |"
     feats = []
     for f in spec_obj.features:
@@ -336,9 +327,8 @@ Tokens seen >= {spec_obj.sequence['min_count']} times among the training events:
     seq_model = ""
     if "sequence" in fspec:
         seq_model = (f" Timeline: token embedding ({cfg['seq_emb']}) + the time value -> GRU ({cfg['seq_hidden']}), "
-                     f"final state" + (" + time-weighted sum/max pools of the events" if cfg["seq_pool"] else "")
-                     + " concatenated with the tabular part. While training, a real event's token is replaced by "
-                     f"unknown with probability {cfg['seq_unknown_dropout']}.")
+                     "final state concatenated with the tabular part. While training, a real event's token is "
+                     f"replaced by unknown with probability {cfg['seq_unknown_dropout']}.")
     calib = metrics.get("final_model", {})
     tried = "\n".join(f"- {t}" for t in (spec_obj.raw.get("notes") or [])) or "- (none recorded)"
     banner = ("\n> **SYNTHETIC TRAINING DATA.** Every lead, activity and outcome in this dataset was generated by "
@@ -401,8 +391,7 @@ the training part. Mean over folds [95% t-interval: mean +- t(0.975, k-1) * sd /
 {baseline_note} LR: scikit-learn LogisticRegression (L2, C = 1); GBM: HistGradientBoostingClassifier (150 iterations,
 learning rate 0.05, 15 leaves, min 20 rows per leaf, native categoricals).
 
-{head}
-{rows}
+{table}
 
 {chr(10).join(verdict)}
 
@@ -440,7 +429,15 @@ def _limits(ds, fspec, spec_obj):
 
 # ----------------------------------------------------------------------------- run
 def run(ds, cfg, log=print):
-    """CV + report (+ export with cfg['out']). Returns metrics."""
+    """CV + report (+ export with cfg['out']). Returns metrics.
+
+    The whole run is held to cfg["threads"] OpenMP/BLAS threads (threadpoolctl; torch gets the same via
+    set_num_threads): GBM's OpenMP on a busy 2-core machine can otherwise stall for minutes."""
+    with threadpool_limits(limits=cfg["threads"]):
+        return _run(ds, cfg, log)
+
+
+def _run(ds, cfg, log):
     t0 = time.time()
     pos, _ = data.check_class_counts(ds.y, cfg["min_per_class"])
     torch.set_num_threads(cfg["threads"])
@@ -479,15 +476,17 @@ def run(ds, cfg, log=print):
         inputs = features.encode_inputs(fspec, ds.records)
         exported, info = evaluate.fit_deep(fspec, inputs, ds.y, cfg, with_sequence=True)
         model.export_model(exported, fspec, out / "model.onnx", cfg["opset"])
-        onnx.checker.check_model(onnx.load(str(out / "model.onnx")))
+        graph_proto = onnx.load(str(out / "model.onnx"))
+        onnx.checker.check_model(graph_proto)
         (out / "features.json").write_text(json.dumps(fspec, indent=2) + "\n")
         p_inputs = parity_inputs(ds.records, fspec, cfg["parity_real_rows"], cfg["seed"])
-        probs = write_parity(out / "parity.jsonl", exported, fspec, p_inputs)
-        graph = onnx_numpy.run(out / "model.onnx", *features.encode_inputs(fspec, p_inputs))[features.OUTPUT]
+        p_encoded = features.encode_inputs(fspec, p_inputs)
+        probs = write_parity(out / "parity.jsonl", exported, p_inputs, p_encoded)
+        graph = onnx_numpy.run(graph_proto, *p_encoded)[features.OUTPUT]
         max_diff = float(np.max(np.abs(graph.reshape(-1) - probs)))
         if not max_diff <= 1e-5:
             raise RuntimeError(f"exported ONNX graph disagrees with torch: max |diff| {max_diff:g}")
-        reference.write(out, reference.build(fspec, ds.records, model.probabilities(exported, inputs),
+        reference.write(out, reference.build(fspec, *inputs[:2], model.probabilities(exported, inputs),
                                              trained_on=spec_obj.name, synthetic=spec_obj.synthetic))
         metrics["final_model"] = info
         metrics["export"] = {"dir": dataset_spec._display_path(out), "version": cfg["version"],
@@ -499,7 +498,7 @@ def run(ds, cfg, log=print):
     metrics["timing"]["total_seconds"] = round(time.time() - t0, 1)
     plots.write_all(report, ds.y, oof, spec_obj.name, spec_obj.synthetic)
     commands = [_command(cfg)]
-    card = card_markdown(metrics["dataset"], spec_obj, fspec, metrics, cfg, commands)
+    card = card_markdown(spec_obj, fspec, metrics, cfg, commands)
     for folder in [report] + ([Path(cfg["out"])] if cfg["out"] else []):
         (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
         (folder / "card.md").write_text(card)

@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # make `leadscore` importable as a script
 
-from leadscore import data, dataset_spec  # noqa: E402
+from leadscore import data, dataset_spec, features  # noqa: E402
 
 DECIDED = ("converted", "disqualified")
 ISO = "YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\""
@@ -146,9 +146,9 @@ def _manifest(out, kind, origin, seconds):
 
 # ----------------------------------------------------------------------------- from a CloudEvents file
 def _iso(value):
-    """Any ISO-8601 time -> the export's form: UTC with microseconds and Z."""
-    t = datetime.fromisoformat(str(value).replace("Z", "+00:00")).astimezone(timezone.utc)
-    return t.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """Any ISO-8601 time -> the export's form: UTC with microseconds and Z. Read as features.parse_time reads it
+    (a time without an offset is UTC)."""
+    return features.parse_time(value).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 LEAD_COLUMNS = ["id", "account_id", "source", "origin", "country", "occupation", "seniority", "department", "title",

@@ -1,12 +1,12 @@
 """Report plots from pooled out-of-fold predictions: roc.png, calibration.png, lift.png (matplotlib, Agg)."""
-import math
-
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from sklearn.metrics import roc_auc_score, roc_curve  # noqa: E402
+
+from leadscore import evaluate  # noqa: E402
 
 STYLE = {"deep": ("C0", "-"), "deep_no_sequence": ("C1", "--"), "logistic_regression": ("C2", "-."),
          "gradient_boosting": ("C3", ":")}
@@ -39,18 +39,13 @@ def roc(path, y, oof, dataset, synthetic=False):
 
 
 def calibration(path, y, oof, dataset, synthetic=False, bins=10):
-    """Reliability diagram: mean predicted vs observed rate in equal-width bins (bins with >= 5 rows)."""
-    y = np.asarray(y, dtype=np.float64)
+    """Reliability diagram: mean predicted vs observed rate in equal-width bins (evaluate.calibration_bins, the
+    bins of the ECE; bins with >= 5 rows)."""
     fig, ax = plt.subplots(figsize=(5.5, 5))
     ax.plot([0, 1], [0, 1], color="grey", lw=0.8, label="perfect calibration")
     for i, (name, p) in enumerate(oof.items()):
-        which = np.minimum((np.asarray(p) * bins).astype(int), bins - 1)
-        xs, ys = [], []
-        for b in range(bins):
-            mask = which == b
-            if mask.sum() >= 5:
-                xs.append(float(np.mean(np.asarray(p)[mask])))
-                ys.append(float(y[mask].mean()))
+        kept = [(m, r) for n, m, r in evaluate.calibration_bins(y, p, bins) if n >= 5]
+        xs, ys = [m for m, _ in kept], [r for _, r in kept]
         color, ls = _style(name, i)
         ax.plot(xs, ys, color=color, ls=ls, marker="o", ms=3, label=name)
     ax.set_xlim(0, 1)
@@ -60,14 +55,12 @@ def calibration(path, y, oof, dataset, synthetic=False, bins=10):
 
 
 def lift(path, y, oof, dataset, synthetic=False, deciles=10):
-    """Lift per score decile (conversion rate in the decile / overall), best-scored decile first."""
-    y = np.asarray(y, dtype=np.float64)
+    """Lift per score decile (evaluate.decile_lifts: conversion rate in the decile / overall), best-scored decile
+    first."""
     fig, ax = plt.subplots(figsize=(6, 4.5))
     width = 0.8 / max(1, len(oof))
     for i, (name, p) in enumerate(oof.items()):
-        order = np.argsort(-np.asarray(p), kind="stable")
-        size = math.ceil(len(y) / deciles)
-        lifts = [y[order[d * size:(d + 1) * size]].mean() / y.mean() for d in range(deciles)]
+        lifts = evaluate.decile_lifts(y, p, deciles)
         color, _ = _style(name, i)
         ax.bar(np.arange(1, deciles + 1) + (i - (len(oof) - 1) / 2) * width, lifts, width=width, color=color,
                label=name)

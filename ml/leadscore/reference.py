@@ -44,9 +44,10 @@ def histogram(values, edges):
     return np.bincount(which, minlength=len(edges) + 1).astype(int).tolist()
 
 
-def build(fspec, records, probabilities, *, trained_on, synthetic):
-    cat, num = features.encode(fspec, records)
-    ref = {"rows": len(records), "trained_on": trained_on, "synthetic": bool(synthetic), "categorical": {},
+def build(fspec, cat, num, probabilities, *, trained_on, synthetic):
+    """The reference of the training rows already encoded with fspec (cat int64 [N, C], num float32 [N, K], as
+    features.encode gives them) and the model's probabilities on them."""
+    ref = {"rows": len(cat), "trained_on": trained_on, "synthetic": bool(synthetic), "categorical": {},
            "numeric": {}}
     for j, c in enumerate(fspec["categorical"]):
         ref["categorical"][c["name"]] = np.bincount(cat[:, j], minlength=len(c["vocabulary"]) + 1).astype(int).tolist()
@@ -80,8 +81,9 @@ def main(argv=None):
         print(f"error: {folder} is not a model folder (features.json and model.onnx)", file=sys.stderr)
         return 2
     fspec = json.loads((folder / "features.json").read_text())
-    probs = onnx_numpy.run(folder / "model.onnx", *features.encode_inputs(fspec, ds.records))[features.OUTPUT]
-    ref = build(fspec, ds.records, probs, trained_on=spec.name, synthetic=spec.synthetic)
+    encoded = features.encode_inputs(fspec, ds.records)
+    probs = onnx_numpy.run(folder / "model.onnx", *encoded)[features.OUTPUT]
+    ref = build(fspec, *encoded[:2], probs, trained_on=spec.name, synthetic=spec.synthetic)
     write(folder, ref)
     print(f"wrote {folder / FILE}: {ref['rows']} rows, {len(ref['categorical'])} categorical and "
           f"{len(ref['numeric'])} numeric features, probability deciles {ref['probability']['counts']}")

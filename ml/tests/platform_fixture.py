@@ -11,11 +11,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 
 from leadscore import dataset_spec
-
-LEAD_COLUMNS = ["id", "account_id", "source", "origin", "country", "occupation", "seniority", "department", "title",
-                "do_not_email", "website_visits", "website_seconds", "page_views_per_visit", "status",
-                "status_changed_at", "crm_created_at", "event_time", "industry", "employees", "account_country",
-                "annual_revenue"]
+from leadscore.platform_export import LEAD_COLUMNS
 PAGES = ["home", "blog", "docs", "pricing", "case_study"]
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

@@ -11,7 +11,7 @@ import onnx
 import pytest
 from onnx import TensorProto
 
-from leadscore import dataset_spec, features, onnx_numpy
+from leadscore import dataset_spec, evaluate, features, onnx_numpy, pipeline
 
 ML = Path(__file__).resolve().parents[1]
 MODELS = ML / "models" / "lead-score"
@@ -27,8 +27,9 @@ PRE_SPEC = {"v0": {"categorical": ["source", "origin", "occupation", "country"],
                                ("pageViewsPerVisit", "log1p"), ("doNotEmail", "identity")],
                    "missing": ["select"], "sequence": None, "synthetic": False}}
 # Per dataset: rows, leakage columns that must have been dropped, timeline tokens the model must know.
-ROWS = {"leads-x-education": 9240}
-LEAKS = {"leads-x-education": {"Tags", "Lead Quality", "Last Activity", "Unnamed: 37"}}
+ROWS = {"leads-x-education": 9240, "sales-world": 9712}
+LEAKS = {"leads-x-education": {"Tags", "Lead Quality", "Last Activity", "Unnamed: 37"},
+         "sales-world": {"attributes"}}   # lifecycle_stage, disqualify_reason and the simulator's ground truth
 TOKENS = {"sales-world": ("page_view", "page_view:pricing", "email_opened", "email_sent", "email_replied",
                           "demo_request", "meeting:demo", "form_fill:contact_sales")}
 
@@ -197,3 +198,27 @@ def test_reports(name, models, synthetic):
         assert d["column"] in card
     assert m["dataset"]["rows"] == ROWS.get(name, m["dataset"]["rows"])
     assert LEAKS.get(name, set()) <= {d["column"] for d in m["dataset"]["dropped_columns"]}
+
+
+@pytest.mark.parametrize("name", ["sales-world", "leads-x-education"])
+def test_published_tables_are_the_formatter_output(name):
+    """The README's table of each report is evaluate.format_table of its metrics.json byte for byte, and the
+    card's table is the same formatter's compact Markdown form (the one card_markdown writes)."""
+    results = json.loads((REPORTS / name / "metrics.json").read_text())["results"]
+    assert evaluate.format_table(results) in (ML / "README.md").read_text()
+    compact = evaluate.format_table(results, labels=pipeline.METRIC_NAMES, padded=False)
+    assert f"\n{compact}\n" in (REPORTS / name / "card.md").read_text()
+    if name == "sales-world":
+        assert f"\n{compact}\n" in (MODELS / "v1" / "card.md").read_text()
+
+
+def test_the_sales_world_card_renders_from_its_committed_inputs():
+    """card_markdown on v1's metrics.json and features.json and the platform spec writes the report's card.md byte
+    for byte. (v1/card.md itself stays as registered: the app stores bundle files and compares them at start-up.)"""
+    spec = dataset_spec.load_spec(ML / "specs" / "platform.yaml")
+    cfg = pipeline.config(["--spec", "ml/specs/platform.yaml", "--report", "ml/reports/sales-world",
+                           "--out", "ml/models/lead-score/v1"], spec)
+    metrics = json.loads((MODELS / "v1" / "metrics.json").read_text())
+    fspec = json.loads((MODELS / "v1" / "features.json").read_text())
+    card = pipeline.card_markdown(spec, fspec, metrics, cfg, [pipeline._command(cfg)])
+    assert card == (REPORTS / "sales-world" / "card.md").read_text()

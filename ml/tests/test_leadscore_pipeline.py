@@ -155,8 +155,13 @@ def test_platform_report_compares_with_and_without_the_sequence(platform_run):
                                                       "gradient_boosting"], 400)
     assert m["dataset"]["export"] == {"source": "synthetic test fixture"}
     c = m["comparison"]["deep_vs_deep_no_sequence"]
-    assert c["difference"] == pytest.approx(m["results"]["deep"]["roc_auc"]["mean"]
-                                            - m["results"]["deep_no_sequence"]["roc_auc"]["mean"])
+    deep, plain = m["results"]["deep"]["roc_auc"]["folds"], m["results"]["deep_no_sequence"]["roc_auc"]["folds"]
+    lo, hi = c["difference_ci95"]
+    assert lo < c["difference"] < hi                              # a paired interval around the mean difference
+    assert c["folds"] == len(deep) == 2
+    assert c["folds_deep_better"] == sum(d > p for d, p in zip(deep, plain))
+    assert m["timing"]["cv_seconds"].keys() == {"deep", "deep_no_sequence", "sequence_aggregates",
+                                                "logistic_regression", "gradient_boosting"}
     assert m["results"]["deep"]["roc_auc"]["mean"] > m["results"]["deep_no_sequence"]["roc_auc"]["mean"]
     assert "deep_no_sequence" in card and "viewed the pricing page" in card
 
@@ -241,7 +246,10 @@ def test_sequence_aggregates_for_the_baselines():
         {"type": "page_view", "occurredAt": "2026-02-01T00:00:00Z", "properties": {"page": "blog"}},
         {"type": "page_view", "occurredAt": "2026-03-05T00:00:00Z", "properties": {"page": "pricing"}}]}
     a = evaluate.sequence_aggregates(seq, [rec, {"asOf": "2026-03-01T00:00:00Z"}])
-    names = evaluate.aggregate_names(seq)
+    v = seq["vocabulary"]
+    names = ([f"count:{t}" for t in v] + [f"count_7d:{t}" for t in v] + [f"hours_since:{t}" for t in v]
+             + ["events", "events_24h", "hours_since_newest", "hours_since_oldest"])
+    assert a.shape == (2, len(names))
     row = dict(zip(names, a[0]))
     assert row["count:page_view"] == pytest.approx(np.log1p(2)) and row["count:page_view:pricing"] == pytest.approx(
         np.log1p(1))
@@ -250,6 +258,29 @@ def test_sequence_aggregates_for_the_baselines():
     assert row["hours_since:page_view:pricing"] == pytest.approx(np.log1p(24))
     assert row["count_7d:page_view"] == pytest.approx(np.log1p(1)) and row["events"] == pytest.approx(np.log1p(2))
     assert dict(zip(names, a[1]))["events"] == 0
+
+
+def test_lift_and_calibration_helpers():
+    y = np.array([1, 0, 1, 0, 0, 0, 1, 0, 0, 0] * 3, dtype=float)       # 30 rows, 9 converted
+    p = np.linspace(0.95, 0.05, 30)
+    lifts = evaluate.decile_lifts(y, p)
+    assert len(lifts) == 10 and lifts[0] == pytest.approx((2 / 3) / 0.3)   # top 3 rows (ceil(30 / 10)): 1, 0, 1
+    assert evaluate.lift_top_decile(y, p) == lifts[0]
+    bins = evaluate.calibration_bins(y, p)
+    assert sum(n for n, _, _ in bins) == 30 and all(0 <= m <= 1 and 0 <= r <= 1 for _, m, r in bins)
+    assert evaluate.expected_calibration_error(y, p) == pytest.approx(sum(n / 30 * abs(r - m) for n, m, r in bins))
+    assert evaluate.expected_calibration_error([0, 1], [0.25, 0.75]) == pytest.approx(0.25)
+
+
+def test_t_interval_and_paired_comparison():
+    mean, (lo, hi) = evaluate.t_interval([0.8, 0.82, 0.84])
+    assert mean == pytest.approx(0.82) and hi - mean == pytest.approx(mean - lo) == pytest.approx(
+        4.302652729911275 * 0.02 / np.sqrt(3))
+    assert np.isnan(evaluate.t_interval([0.5])[1]).all()
+    c = pipeline._paired([0.9, 0.8, 0.7], [0.85, 0.82, 0.6])
+    assert c["difference"] == pytest.approx(0.13 / 3) and c["folds_deep_better"] == 2 and c["folds"] == 3
+    assert (c["difference"], c["difference_ci95"]) == evaluate.t_interval(np.array([0.9, 0.8, 0.7])
+                                                                          - np.array([0.85, 0.82, 0.6]))
 
 
 def test_pipeline_config_precedence(tmp_path):

@@ -7,7 +7,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from leadscore import reference  # noqa: E402
+from leadscore import features, reference  # noqa: E402
 
 MODELS = Path(__file__).resolve().parents[2] / "ml" / "models" / "lead-score"
 
@@ -27,7 +27,8 @@ def test_build_counts_every_row_once():
     spec = {"categorical": [{"name": "source", "vocabulary": ["web", "ads"]}],
             "numeric": [{"name": "visits", "transform": "identity", "impute": 0.0, "mean": 0.0, "std": 1.0}]}
     rows = [{"source": "web", "visits": 1}, {"source": "ads", "visits": 5}, {"source": "fax", "visits": None}]
-    ref = reference.build(spec, rows, np.array([0.05, 0.5, 0.95]), trained_on="t", synthetic=True)
+    ref = reference.build(spec, *features.encode(spec, rows), np.array([0.05, 0.5, 0.95]), trained_on="t",
+                          synthetic=True)
     assert ref["categorical"]["source"] == [1, 1, 1]                  # unknown "fax" -> bucket 0
     assert sum(ref["numeric"]["visits"]["counts"]) == 3
     assert ref["probability"]["counts"] == [1, 0, 0, 0, 0, 1, 0, 0, 0, 1]
