@@ -12,11 +12,9 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.closer.app.auth.ApiKeyService;
-import dev.closer.app.auth.Roles;
 import dev.closer.app.support.Api;
 import dev.closer.app.support.Db;
 import dev.closer.app.support.Teams;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -47,37 +45,26 @@ class DashboardIT {
     @TestHTTPResource("/")
     URL app;
 
-    private ApiKeyService.CreatedKey repEast;
-    private ApiKeyService.CreatedKey repWest;
-    private ApiKeyService.CreatedKey managerEast;
-    private String admin;
-    private String eastLead;
-    private String westLead;
+    private Teams t;
 
     @BeforeEach
     void world() {
-        Teams t = Teams.create(keys);
-        repEast = t.repEast();
-        repWest = t.repWest();
-        managerEast = t.managerEast();
-        admin = t.admin();
-        eastLead = t.eastLead();
-        westLead = t.westLead();
-        post(eastLead, repEast.userId(), "Ada");
-        post(westLead, repWest.userId(), "Bob");
+        t = Teams.create(keys);
+        post(t.eastLead(), t.repEast().userId(), "Ada");
+        post(t.westLead(), t.repWest().userId(), "Bob");
         String activity = """
                 {"specversion":"1.0","id":"%s","source":"closer/test","type":"closer.activity.recorded",
                  "subject":"%s","time":"2026-03-02T10:00:00Z","datacontenttype":"application/json",
                  "data":{"id":"%s","leadId":"%s","type":"page_view","occurredAt":"2026-03-02T10:00:00Z",
-                         "properties":{"page":"pricing"}}}""".formatted(unique("evt"), eastLead, unique("act"), eastLead);
-        Api.as(admin).contentType("application/cloudevents+json").body(activity).post("/api/v1/events").then()
+                         "properties":{"page":"pricing"}}}""".formatted(unique("evt"), t.eastLead(), unique("act"), t.eastLead());
+        Api.as(t.admin()).contentType("application/cloudevents+json").body(activity).post("/api/v1/events").then()
                 .statusCode(202);
-        await().atMost(Duration.ofSeconds(30)).until(() -> scored(eastLead) && scored(westLead)
-                && count("select count(*) from activities where lead_id = ?1", eastLead) == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> scored(t.eastLead()) && scored(t.westLead())
+                && count("select count(*) from activities where lead_id = ?1", t.eastLead()) == 1);
     }
 
     private void post(String lead, String owner, String name) {
-        Api.as(admin).contentType("application/cloudevents+json").body(leadEvent(unique("evt"), lead,
+        Api.as(t.admin()).contentType("application/cloudevents+json").body(leadEvent(unique("evt"), lead,
                         "2026-03-01T10:00:00Z", "\"ownerId\":\"" + owner + "\",\"firstName\":\"" + name + "\""))
                 .post("/api/v1/events").then().statusCode(202);
     }
@@ -92,48 +79,48 @@ class DashboardIT {
 
     @Test
     void shouldShowARepTheirOwnLeadsAndAManagerTheirTeamsInTheLeadTable() {
-        Api.as(repEast.key()).get("/api/v1/dashboard/leads?status=&limit=500").then().statusCode(200)
-                .body("items.ownerId", everyItem(equalTo(repEast.userId())))
-                .body("items.id", hasItem(eastLead)).body("items.id", not(hasItem(westLead)))
-                .body("owners.id", equalTo(List.of(repEast.userId())));
-        Api.as(managerEast.key()).get("/api/v1/dashboard/leads?status=&limit=500").then().statusCode(200)
-                .body("items.id", hasItem(eastLead)).body("items.id", not(hasItem(westLead)));
-        Api.as(admin).get("/api/v1/dashboard/leads?status=&limit=500&q=" + westLead).then().statusCode(200)
-                .body("total", equalTo(1)).body("items[0].id", equalTo(westLead))
-                .body("items[0].ownerId", equalTo(repWest.userId()));
+        Api.as(t.repEast().key()).get("/api/v1/dashboard/leads?status=&limit=500").then().statusCode(200)
+                .body("items.ownerId", everyItem(equalTo(t.repEast().userId())))
+                .body("items.id", hasItem(t.eastLead())).body("items.id", not(hasItem(t.westLead())))
+                .body("owners.id", equalTo(List.of(t.repEast().userId())));
+        Api.as(t.managerEast().key()).get("/api/v1/dashboard/leads?status=&limit=500").then().statusCode(200)
+                .body("items.id", hasItem(t.eastLead())).body("items.id", not(hasItem(t.westLead())));
+        Api.as(t.admin()).get("/api/v1/dashboard/leads?status=&limit=500&q=" + t.westLead()).then().statusCode(200)
+                .body("total", equalTo(1)).body("items[0].id", equalTo(t.westLead()))
+                .body("items[0].ownerId", equalTo(t.repWest().userId()));
     }
 
     @Test
     void shouldSortFilterAndRefuseWhatItDoesNotKnow() {
-        Api.as(repEast.key()).get("/api/v1/dashboard/leads?sort=lastActivity&dir=desc&status=open").then()
-                .statusCode(200).body("items[0].id", equalTo(eastLead))
+        Api.as(t.repEast().key()).get("/api/v1/dashboard/leads?sort=lastActivity&dir=desc&status=open").then()
+                .statusCode(200).body("items[0].id", equalTo(t.eastLead()))
                 .body("items[0].lastActivityAt", containsString("2026-03-02"));
-        Api.as(repEast.key()).get("/api/v1/dashboard/leads?sort=drop table").then().statusCode(400)
+        Api.as(t.repEast().key()).get("/api/v1/dashboard/leads?sort=drop table").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("sort must be one of"));
-        Api.as(repEast.key()).get("/api/v1/dashboard/leads?grade=Z").then().statusCode(400);
-        Api.as(admin).get("/api/v1/dashboard/leads?status=&q=%25").then().statusCode(200) // % is text, not a wildcard
+        Api.as(t.repEast().key()).get("/api/v1/dashboard/leads?grade=Z").then().statusCode(400);
+        Api.as(t.admin()).get("/api/v1/dashboard/leads?status=&q=%25").then().statusCode(200) // % is text, not a wildcard
                 .body("total", equalTo(0));
         // past the last page: no rows, and still the real count (not a placeholder)
-        Api.as(repEast.key()).get("/api/v1/dashboard/leads?status=&offset=50").then().statusCode(200)
+        Api.as(t.repEast().key()).get("/api/v1/dashboard/leads?status=&offset=50").then().statusCode(200)
                 .body("items", hasSize(0)).body("total", equalTo(1));
     }
 
     @Test
     void shouldGiveTheTimelineToThoseWhoMaySeeTheLeadOnly() {
-        Api.as(repEast.key()).get("/api/v1/leads/" + eastLead + "/activities").then().statusCode(200)
+        Api.as(t.repEast().key()).get("/api/v1/leads/" + t.eastLead() + "/activities").then().statusCode(200)
                 .body("[0].kind", equalTo("activity")).body("[0].type", equalTo("page_view"))
                 .body("[0].properties.page", equalTo("pricing"));
-        Api.as(repWest.key()).get("/api/v1/leads/" + eastLead + "/activities").then().statusCode(403)
+        Api.as(t.repWest().key()).get("/api/v1/leads/" + t.eastLead() + "/activities").then().statusCode(403)
                 .contentType("application/problem+json");
-        Api.as(repWest.key()).get("/api/v1/leads/" + unique("nobody") + "/activities").then().statusCode(404);
+        Api.as(t.repWest().key()).get("/api/v1/leads/" + unique("nobody") + "/activities").then().statusCode(404);
     }
 
     private void deal(String id, String stage, String time, double amount) {
-        Api.as(admin).contentType("application/cloudevents+json").body("""
+        Api.as(t.admin()).contentType("application/cloudevents+json").body("""
                 {"specversion":"1.0","id":"%s","source":"closer/test","type":"closer.deal.upserted","subject":"%s",
                  "time":"%s","datacontenttype":"application/json",
                  "data":{"id":"%s","name":"Deal %s","stage":"%s","amount":%s,"ownerId":"%s"}}"""
-                .formatted(unique("evt"), id, time, id, id, stage, amount, repEast.userId()))
+                .formatted(unique("evt"), id, time, id, id, stage, amount, t.repEast().userId()))
                 .post("/api/v1/events").then().statusCode(202);
     }
 
@@ -148,21 +135,21 @@ class DashboardIT {
         deal(skipped, "proposal", "2026-03-01T10:00:00Z", 1000);
         await().atMost(Duration.ofSeconds(30)).until(() -> count(
                 "select count(*) from deal_stages where deal_id in (?1, ?2)", lost, skipped) == 4);
-        Api.as(repEast.key()).get("/api/v1/dashboard/overview").then().statusCode(200)
+        Api.as(t.repEast().key()).get("/api/v1/dashboard/overview").then().statusCode(200)
                 .body("scoredLeads", equalTo(1))
                 .body("funnel.stage", equalTo(List.of("discovery", "demo", "proposal", "negotiation", "closed_won")))
                 .body("funnel.reached", equalTo(List.of(2, 2, 1, 0, 0)))
                 .body("funnel.open", equalTo(List.of(0, 0, 1, 0, 0)))
                 .body("funnel.openAmount", equalTo(List.of(0.0f, 0.0f, 1000.0f, 0.0f, 0.0f)));
-        Api.as(repWest.key()).get("/api/v1/dashboard/overview").then().statusCode(200)
+        Api.as(t.repWest().key()).get("/api/v1/dashboard/overview").then().statusCode(200)
                 .body("funnel.reached", equalTo(List.of(0, 0, 0, 0, 0)));
     }
 
     @Test
     void shouldGiveTheOrganisationsDailyFiguresToAdminsOnly() {
-        Api.as(repEast.key()).get("/api/v1/dashboard/daily").then().statusCode(403);
-        Api.as(admin).get("/api/v1/dashboard/daily?days=7").then().statusCode(200);
-        Api.as(admin).get("/api/v1/dashboard/daily?days=0").then().statusCode(400);
+        Api.as(t.repEast().key()).get("/api/v1/dashboard/daily").then().statusCode(403);
+        Api.as(t.admin()).get("/api/v1/dashboard/daily?days=7").then().statusCode(200);
+        Api.as(t.admin()).get("/api/v1/dashboard/daily?days=0").then().statusCode(400);
     }
 
     @Test
@@ -170,7 +157,7 @@ class DashboardIT {
         io.restassured.RestAssured.given().get("/api/v1/leads/scores/stream?token=nope").then().statusCode(401)
                 .contentType("application/problem+json");
         io.restassured.RestAssured.given().post("/api/v1/leads/scores/stream-token").then().statusCode(401);
-        String token = Api.as(repEast.key()).post("/api/v1/leads/scores/stream-token").then().statusCode(200)
+        String token = Api.as(t.repEast().key()).post("/api/v1/leads/scores/stream-token").then().statusCode(200)
                 .extract().path("token");
 
         List<String> lines = new CopyOnWriteArrayList<>();
@@ -193,8 +180,8 @@ class DashboardIT {
 
         String mine = unique("lead");
         String theirs = unique("lead");
-        post(theirs, repWest.userId(), "Theirs");
-        post(mine, repEast.userId(), "Mine");
+        post(theirs, t.repWest().userId(), "Theirs");
+        post(mine, t.repEast().userId(), "Mine");
         await().atMost(Duration.ofSeconds(30)).until(() -> lines.stream().anyMatch(l -> l.contains(mine)));
         await().atMost(Duration.ofSeconds(30)).until(() -> scored(theirs));
         Thread.sleep(2500); // a poll after the other rep's score was written

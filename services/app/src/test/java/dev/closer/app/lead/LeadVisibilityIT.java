@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.closer.app.auth.ApiKeyService;
-import dev.closer.app.auth.Roles;
 import dev.closer.app.support.Api;
 import dev.closer.app.support.Teams;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -27,51 +26,40 @@ class LeadVisibilityIT {
     @Inject
     LeadRepository leads;
 
-    private ApiKeyService.CreatedKey repEast;
-    private ApiKeyService.CreatedKey repWest;
-    private ApiKeyService.CreatedKey managerEast;
-    private String admin;
-    private String eastLead;
-    private String westLead;
+    private Teams t;
 
     @BeforeEach
     void world() {
-        Teams t = Teams.create(keys);
-        repEast = t.repEast();
-        repWest = t.repWest();
-        managerEast = t.managerEast();
-        admin = t.admin();
-        eastLead = t.eastLead();
-        westLead = t.westLead();
-        String body = "[" + leadEvent(unique("evt"), eastLead, "2026-03-01T10:00:00Z",
-                "\"ownerId\":\"" + repEast.userId() + "\"") + "," + leadEvent(unique("evt"), westLead,
-                "2026-03-01T10:00:00Z", "\"ownerId\":\"" + repWest.userId() + "\"") + "]";
-        Api.as(admin).contentType("application/cloudevents-batch+json").body(body).post("/api/v1/events")
+        t = Teams.create(keys);
+        String body = "[" + leadEvent(unique("evt"), t.eastLead(), "2026-03-01T10:00:00Z",
+                "\"ownerId\":\"" + t.repEast().userId() + "\"") + "," + leadEvent(unique("evt"), t.westLead(),
+                "2026-03-01T10:00:00Z", "\"ownerId\":\"" + t.repWest().userId() + "\"") + "]";
+        Api.as(t.admin()).contentType("application/cloudevents-batch+json").body(body).post("/api/v1/events")
                 .then().statusCode(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> QuarkusTransaction.requiringNew()
-                .call(() -> leads.count("id in ?1", java.util.List.of(eastLead, westLead))) == 2);
+                .call(() -> leads.count("id in ?1", java.util.List.of(t.eastLead(), t.westLead()))) == 2);
     }
 
     @Test
     void shouldLetARepOpenTheirOwnLeadButNotAnotherRepsLead() {
-        Api.as(repEast.key()).get("/api/v1/leads/" + eastLead).then().statusCode(200);
-        Api.as(repEast.key()).get("/api/v1/leads/" + westLead).then().statusCode(403)
+        Api.as(t.repEast().key()).get("/api/v1/leads/" + t.eastLead()).then().statusCode(200);
+        Api.as(t.repEast().key()).get("/api/v1/leads/" + t.westLead()).then().statusCode(403)
                 .contentType("application/problem+json").body("detail", containsString("may not read it"));
-        Api.as(repEast.key()).get("/api/v1/leads/" + westLead + "/scores").then().statusCode(403);
-        Api.as(repEast.key()).get("/api/v1/leads?limit=500").then().statusCode(200)
-                .body("items.ownerId", everyItem(equalTo(repEast.userId())));
+        Api.as(t.repEast().key()).get("/api/v1/leads/" + t.westLead() + "/scores").then().statusCode(403);
+        Api.as(t.repEast().key()).get("/api/v1/leads?limit=500").then().statusCode(200)
+                .body("items.ownerId", everyItem(equalTo(t.repEast().userId())));
     }
 
     @Test
     void shouldLetAManagerOpenTheTeamsLeadsOnly() {
-        Api.as(managerEast.key()).get("/api/v1/leads/" + eastLead).then().statusCode(200);
-        Api.as(managerEast.key()).get("/api/v1/leads/" + westLead).then().statusCode(403);
+        Api.as(t.managerEast().key()).get("/api/v1/leads/" + t.eastLead()).then().statusCode(200);
+        Api.as(t.managerEast().key()).get("/api/v1/leads/" + t.westLead()).then().statusCode(403);
     }
 
     @Test
     void shouldLetAnAdminOpenEveryLead() {
-        Api.as(admin).get("/api/v1/leads/" + eastLead).then().statusCode(200);
-        Api.as(admin).get("/api/v1/leads/" + westLead).then().statusCode(200)
-                .body("ownerId", equalTo(repWest.userId()));
+        Api.as(t.admin()).get("/api/v1/leads/" + t.eastLead()).then().statusCode(200);
+        Api.as(t.admin()).get("/api/v1/leads/" + t.westLead()).then().statusCode(200)
+                .body("ownerId", equalTo(t.repWest().userId()));
     }
 }
