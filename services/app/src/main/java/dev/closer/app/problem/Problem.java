@@ -3,6 +3,7 @@ package dev.closer.app.problem;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 
 /**
@@ -25,6 +26,14 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     public Problem withInstance(String path) {
         return new Problem(type, title, status, detail, path, errors);
+    }
+
+    /**
+     * The request's full path as the instance ({@link UriInfo#getPath()} is relative to the REST root, {@code /api},
+     * so it would drop that prefix).
+     */
+    public Problem withInstance(UriInfo uri) {
+        return withInstance(uri.getRequestUri().getPath());
     }
 
     public Response.ResponseBuilder response() {

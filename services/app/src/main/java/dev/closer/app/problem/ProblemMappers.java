@@ -26,20 +26,20 @@ public class ProblemMappers {
     public Response unauthorized(UnauthorizedException e, UriInfo uri) {
         return Problem.of(Response.Status.UNAUTHORIZED,
                         "An API key is required: send it as 'Authorization: Bearer <key>'.")
-                .withInstance(uri.getPath()).response().header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE).build();
+                .withInstance(uri).response().header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE).build();
     }
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e, UriInfo uri) {
         return Problem.of(Response.Status.UNAUTHORIZED, "The API key is unknown or revoked.")
-                .withInstance(uri.getPath()).response().header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE).build();
+                .withInstance(uri).response().header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE).build();
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri) {
         String detail = e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage()
                 : "Your API key's role may not use this endpoint.";
-        return Problem.of(Response.Status.FORBIDDEN, detail).withInstance(uri.getPath()).response().build();
+        return Problem.of(Response.Status.FORBIDDEN, detail).withInstance(uri).response().build();
     }
 
     @ServerExceptionMapper
@@ -48,7 +48,7 @@ public class ProblemMappers {
         String detail = problems.size() == 1 && problems.get(0).id() == null && problems.get(0).index() == 0
                 ? problems.get(0).errors().get(0)
                 : problems.size() + " event(s) are invalid; nothing was accepted. See errors.";
-        return Problem.of(Response.Status.BAD_REQUEST, detail).withInstance(uri.getPath()).withErrors(problems)
+        return Problem.of(Response.Status.BAD_REQUEST, detail).withInstance(uri).withErrors(problems)
                 .response().build();
     }
 
@@ -58,21 +58,21 @@ public class ProblemMappers {
         return Problem.of(Response.Status.SERVICE_UNAVAILABLE,
                         "Events could not be stored right now (" + e.getMessage() + "); nothing was accepted. "
                                 + "Retry later.")
-                .withInstance(uri.getPath()).response().header(HttpHeaders.RETRY_AFTER, "10").build();
+                .withInstance(uri).response().header(HttpHeaders.RETRY_AFTER, "10").build();
     }
 
     @ServerExceptionMapper
     public Response constraintViolation(ConstraintViolationException e, UriInfo uri) {
         List<String> errors = e.getConstraintViolations().stream()
                 .map(v -> lastNode(v.getPropertyPath().toString()) + ": " + v.getMessage()).sorted().toList();
-        return Problem.of(Response.Status.BAD_REQUEST, String.join("; ", errors)).withInstance(uri.getPath())
+        return Problem.of(Response.Status.BAD_REQUEST, String.join("; ", errors)).withInstance(uri)
                 .withErrors(errors).response().build();
     }
 
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e, UriInfo uri) {
         return Problem.of(Response.Status.BAD_REQUEST, "The body is not valid JSON for this endpoint: "
-                + e.getOriginalMessage()).withInstance(uri.getPath()).response().build();
+                + e.getOriginalMessage()).withInstance(uri).response().build();
     }
 
     @ServerExceptionMapper
@@ -80,7 +80,7 @@ public class ProblemMappers {
         Response.StatusType status = e.getResponse().getStatusInfo();
         String detail = e.getMessage() == null || e.getMessage().startsWith("HTTP ")
                 ? status.getReasonPhrase() : e.getMessage();
-        Response.ResponseBuilder problem = Problem.of(status, detail).withInstance(uri.getPath()).response();
+        Response.ResponseBuilder problem = Problem.of(status, detail).withInstance(uri).response();
         // What the exception's own response says about how to retry or authenticate (NotAuthorizedException's
         // challenge, a 405's Allow, a 503's Retry-After) stays with the problem.
         for (String header : List.of(HttpHeaders.WWW_AUTHENTICATE, HttpHeaders.ALLOW, HttpHeaders.RETRY_AFTER)) {
@@ -92,9 +92,9 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = 10_000)
     public Response unexpected(Throwable e, UriInfo uri) {
         String id = UUID.randomUUID().toString();
-        LOG.errorf(e, "Unexpected error %s on %s", id, uri.getPath());
+        LOG.errorf(e, "Unexpected error %s on %s", id, uri.getRequestUri().getPath());
         return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "Something went wrong on our side; quote " + id
-                + " when you report it.").withInstance(uri.getPath()).response().build();
+                + " when you report it.").withInstance(uri).response().build();
     }
 
     private static String lastNode(String path) {

@@ -96,7 +96,8 @@ class DashboardIT {
                 .statusCode(200).body("items[0].id", equalTo(t.eastLead()))
                 .body("items[0].lastActivityAt", containsString("2026-03-02"));
         Api.as(t.repEast().key()).get("/api/v1/dashboard/leads?sort=drop table").then().statusCode(400)
-                .contentType("application/problem+json").body("detail", containsString("sort must be one of"));
+                .contentType("application/problem+json").body("detail", containsString("sort must be one of"))
+                .body("instance", equalTo("/api/v1/dashboard/leads")); // the full path, /api included
         Api.as(t.repEast().key()).get("/api/v1/dashboard/leads?grade=Z").then().statusCode(400);
         Api.as(t.admin()).get("/api/v1/dashboard/leads?status=&q=%25").then().statusCode(200) // % is text, not a wildcard
                 .body("total", equalTo(0));

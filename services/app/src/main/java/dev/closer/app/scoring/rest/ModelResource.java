@@ -238,7 +238,7 @@ public class ModelResource {
 
     @ServerExceptionMapper
     public Response registryProblem(RegistryException e, UriInfo uri) {
-        return new Problem("about:blank", e.title(), e.status(), e.getMessage(), uri.getPath(), null).response()
+        return new Problem("about:blank", e.title(), e.status(), e.getMessage(), uri.getRequestUri().getPath(), null).response()
                 .build();
     }
 }
