@@ -6,6 +6,7 @@
 #
 #   deploy/local/embed.sh emails.jsonl --out /tmp/emails                   # the default encoder (BGE-small)
 #   deploy/local/embed.sh emails.jsonl --out /tmp/emails --model minilm
+#   deploy/local/embed.sh replies.jsonl --out /tmp/r --reply               # the new text of raw replies
 #   deploy/local/embed.sh --help                                           # every option
 #
 #   /usr/bin/python3 -c 'import numpy; print(numpy.load("/tmp/emails.npy").shape)'

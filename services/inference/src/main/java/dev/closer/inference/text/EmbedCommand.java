@@ -72,6 +72,11 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--id-field", defaultValue = "id", description = "Field holding the id (default: ${DEFAULT-VALUE}).")
     String idField;
 
+    @Option(names = "--reply",
+            description = "Each text is a raw email reply: embed its new text (ReplyText: without the quoted chain, "
+                    + "the signature and HTML), as the reply-intent classifier does in serving.")
+    boolean reply;
+
     @Option(names = "--chunk", defaultValue = "4096",
             description = "Texts read and embedded at a time (default: ${DEFAULT-VALUE}).")
     int chunk;
@@ -153,7 +158,7 @@ public final class EmbedCommand implements Callable<Integer> {
                 JsonNode id = record.get(idField);
                 idOut.write(id == null || id.isNull() ? Long.toString(lineNumber) : JSON.writeValueAsString(id));
                 idOut.newLine();
-                texts.add(text.asText());
+                texts.add(reply ? ReplyText.newText(text.asText()) : text.asText());
                 if (texts.size() == chunk) {
                     rows += write(encoder, texts, matrix);
                     if (verbose) {
