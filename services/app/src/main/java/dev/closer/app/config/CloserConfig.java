@@ -38,6 +38,10 @@ public interface CloserConfig {
 
     Auth auth();
 
+    Emails emails();
+
+    Text text();
+
     interface Topics {
         /** CRM entity and activity events (CloudEvents, keyed by subject). */
         @WithDefault("closer.crm-events")
@@ -378,5 +382,33 @@ public interface CloserConfig {
          * the first start and printed once in the log.
          */
         Optional<String> bootstrapAdminKey();
+    }
+
+    interface Emails {
+        /** How often the sequence A/B counts (the materialized view sequence_variant_stats) are refreshed. */
+        @WithDefault("5m")
+        Duration statsRefresh();
+
+        /** Confidence level of the reply-rate intervals; 1 − it is the significance level of the A/B tests. */
+        @WithDefault("0.95")
+        double confidence();
+
+        /** Power the "sends still needed" of an A/B test is computed for. */
+        @WithDefault("0.8")
+        double power();
+
+        /** Largest text the email endpoints take (a draft's subject + body, a reply's body), in UTF-8 bytes. */
+        @WithDefault("100K")
+        MemorySize maxTextSize();
+    }
+
+    interface Text {
+        /** The sentence encoder the text models read: {@code bge-small} (default) or {@code minilm}. */
+        @WithDefault("bge-small")
+        String encoder();
+
+        /** Texts embedded at once, one core each; 0 means one per processor. */
+        @WithDefault("0")
+        int threads();
     }
 }
