@@ -17,6 +17,9 @@ create table reply_intents (
     classified_at  timestamptz not null default now()
 );
 create index reply_intents_lead_idx on reply_intents (lead_id);
+-- The classifier's queue: replies not classified yet.
+alter table email_replies add column classified_at timestamptz;
+create index email_replies_unclassified_idx on email_replies (received_at) where classified_at is null;
 create index reply_intents_intent_idx on reply_intents (intent);
 
 -- Closer's own opt-out of a lead, apart from the CRM's do_not_email: a CRM upsert that still says false cannot undo

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.inference.tabular.FeatureSpec;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -40,13 +39,7 @@ public record ModelBundle(FeatureSpec spec, byte[] model, String sha256, Optiona
     }
 
     public static ModelBundle fromDirectory(Path dir) {
-        return read(dir.toString(), file -> {
-            try {
-                return Optional.of(Files.readAllBytes(dir.resolve(file)));
-            } catch (NoSuchFileException e) {
-                return Optional.empty();
-            }
-        });
+        return read(Files.directory(dir));
     }
 
     /**
@@ -55,30 +48,83 @@ public record ModelBundle(FeatureSpec spec, byte[] model, String sha256, Optiona
      * @param where names the source in error messages
      */
     public static ModelBundle fromFiles(String where, Map<String, byte[]> files) {
-        return read(where, file -> Optional.ofNullable(files.get(file)));
+        return read(Files.of(where, files));
     }
 
     /**
      * @param prefix resource folder, e.g. {@code models/lead-score/v0}
      */
     public static ModelBundle fromClasspath(String prefix, ClassLoader loader) {
-        return read("classpath:" + prefix, file -> {
-            try (InputStream in = loader.getResourceAsStream(prefix + "/" + file)) {
-                return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
-            }
-        });
+        return read(Files.classpath(prefix, loader));
     }
 
-    private interface FileReader {
+    /** Where a bundle's files are read from: a folder, the classpath or memory. */
+    public interface Files {
+        /** The file's bytes; empty when there is no such file. */
         Optional<byte[]> read(String file) throws IOException;
+
+        /** Names the source in error messages. */
+        String where();
+
+        /** A required file's bytes. */
+        default byte[] require(String file) throws IOException {
+            return read(file).orElseThrow(() -> new InferenceException("No " + file + " in " + where()));
+        }
+
+        static Files directory(Path dir) {
+            return new Files() {
+                @Override
+                public Optional<byte[]> read(String file) throws IOException {
+                    try {
+                        return Optional.of(java.nio.file.Files.readAllBytes(dir.resolve(file)));
+                    } catch (NoSuchFileException e) {
+                        return Optional.empty();
+                    }
+                }
+
+                @Override
+                public String where() {
+                    return dir.toString();
+                }
+            };
+        }
+
+        static Files classpath(String prefix, ClassLoader loader) {
+            return new Files() {
+                @Override
+                public Optional<byte[]> read(String file) throws IOException {
+                    try (InputStream in = loader.getResourceAsStream(prefix + "/" + file)) {
+                        return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+                    }
+                }
+
+                @Override
+                public String where() {
+                    return "classpath:" + prefix;
+                }
+            };
+        }
+
+        static Files of(String where, Map<String, byte[]> files) {
+            return new Files() {
+                @Override
+                public Optional<byte[]> read(String file) {
+                    return Optional.ofNullable(files.get(file));
+                }
+
+                @Override
+                public String where() {
+                    return where;
+                }
+            };
+        }
     }
 
-    private static ModelBundle read(String where, FileReader files) {
+    private static ModelBundle read(Files files) {
+        String where = files.where();
         try {
-            byte[] model = files.read("model.onnx")
-                    .orElseThrow(() -> new InferenceException("No model.onnx in " + where));
-            byte[] features = files.read("features.json")
-                    .orElseThrow(() -> new InferenceException("No features.json in " + where));
+            byte[] model = files.require("model.onnx");
+            byte[] features = files.require("features.json");
             FeatureSpec spec = JSON.readValue(features, FeatureSpec.class).validated(where);
             Optional<JsonNode> metrics = files.read("metrics.json").map(json -> parse("metrics.json", json));
             Optional<String> card = files.read("card.md").map(String::new);
@@ -89,7 +135,7 @@ public record ModelBundle(FeatureSpec spec, byte[] model, String sha256, Optiona
         }
     }
 
-    private static JsonNode parse(String file, byte[] json) {
+    static JsonNode parse(String file, byte[] json) {
         try {
             return JSON.readTree(json);
         } catch (IOException e) {

@@ -397,6 +397,18 @@ public interface CloserConfig {
         @WithDefault("0.8")
         double power();
 
+        /** Classify inbound replies as they arrive (the reply-intent worker). */
+        @WithDefault("true")
+        boolean classifyReplies();
+
+        /** How often the worker looks for replies not classified yet. */
+        @WithDefault("1s")
+        Duration classifyInterval();
+
+        /** Replies classified in one transaction. */
+        @WithDefault("16")
+        int classifyBatch();
+
         /** Largest text the email endpoints take (a draft's subject + body, a reply's body), in UTF-8 bytes. */
         @WithDefault("100K")
         MemorySize maxTextSize();
@@ -410,5 +422,17 @@ public interface CloserConfig {
         /** Texts embedded at once, one core each; 0 means one per processor. */
         @WithDefault("0")
         int threads();
+
+        /** Load the encoder and heads at start (in the background) rather than at their first use. */
+        @WithDefault("true")
+        boolean preload();
+
+        /** The reply-intent head: {@code <name>/<version>} under closer.models.dir or built into the app. */
+        @WithDefault("reply-intent/v1")
+        String intentModel();
+
+        /** The tone head, likewise. */
+        @WithDefault("tone/v1")
+        String toneModel();
     }
 }
