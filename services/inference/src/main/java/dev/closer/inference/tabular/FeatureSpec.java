@@ -21,7 +21,8 @@ public record FeatureSpec(
         List<Categorical> categorical,
         List<Numeric> numeric,
         Map<String, String> labels,
-        Sequence sequence) {
+        Sequence sequence,
+        Text text) {
 
     /** Names of the ONNX input tensors. */
     public record Inputs(String categorical, String numeric) {
@@ -76,6 +77,37 @@ public record FeatureSpec(
 
     /** How an event's age becomes a number: {@code log1p_hours}, then (x − mean) / std. */
     public record SequenceTime(String transform, double mean, double std) {
+    }
+
+    /**
+     * A text read through the sentence encoder as a third input (absent for models that read no text): the record's
+     * fields put into {@code template} (e.g. <code>{subject}\n\n{body}</code>), embedded by {@code encoder}, fed as
+     * float32 [N, dimension] to {@code input}.
+     */
+    public record Text(String input, String encoder, int dimension, String template) {
+
+        /** The template with each {@code {field}} replaced by the record's value (missing: empty). */
+        public String render(Map<String, ?> record) {
+            StringBuilder out = new StringBuilder();
+            int i = 0;
+            while (i < template.length()) {
+                int open = template.indexOf('{', i);
+                int close = open < 0 ? -1 : template.indexOf('}', open);
+                if (open < 0 || close < 0) {
+                    out.append(template, i, template.length());
+                    break;
+                }
+                out.append(template, i, open);
+                Object value = record.get(template.substring(open + 1, close));
+                out.append(value == null ? "" : value.toString());
+                i = close + 1;
+            }
+            return out.toString();
+        }
+    }
+
+    public boolean hasText() {
+        return text != null;
     }
 
     public boolean hasSequence() {
@@ -137,6 +169,10 @@ public record FeatureSpec(
         }
         if (sequence != null) {
             validate(sequence, problems);
+        }
+        if (text != null && (isBlank(text.input()) || isBlank(text.encoder()) || text.dimension() < 1
+                || isBlank(text.template()))) {
+            problems.append(" text needs input, encoder, a positive dimension and a template;");
         }
         if (!problems.isEmpty()) {
             throw new InferenceException("Invalid features.json in " + where + ":" + problems);

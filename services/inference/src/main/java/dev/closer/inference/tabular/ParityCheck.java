@@ -76,6 +76,8 @@ public final class ParityCheck {
         List<Map<String, Object>> inputs = new ArrayList<>();
         List<Double> expected = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();
+        boolean text = model.spec().hasText();
+        List<float[]> vectors = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(parity),
                 StandardCharsets.UTF_8))) {
             String line;
@@ -85,7 +87,7 @@ public final class ParityCheck {
                 if (line.isBlank()) {
                     continue;
                 }
-                String problem = read(line, inputs, expected);
+                String problem = read(line, inputs, expected, text ? vectors : null);
                 if (problem != null) {
                     return Result.error(inputs.size(), FILE + " line " + number + ": " + problem, tolerance);
                 }
@@ -105,7 +107,9 @@ public final class ParityCheck {
             List<Map<String, Object>> chunk = inputs.subList(from, Math.min(inputs.size(), from + CHUNK));
             float[] actual;
             try {
-                actual = model.predict(chunk);
+                actual = text
+                        ? model.predict(chunk, vectors.subList(from, from + chunk.size()).toArray(float[][]::new))
+                        : model.predict(chunk);
             } catch (RuntimeException e) {
                 return Result.error(inputs.size(), "the model could not score " + FILE + " lines "
                         + lineNumbers.get(from) + "-" + lineNumbers.get(from + chunk.size() - 1) + ": "
@@ -127,8 +131,12 @@ public final class ParityCheck {
         return new Result(failed == 0, inputs.size(), failed, maxDiff, tolerance, List.copyOf(failures), null);
     }
 
-    /** Adds the line's input and probability; returns what is wrong with the line, or null. */
-    private static String read(String line, List<Map<String, Object>> inputs, List<Double> expected) {
+    /**
+     * Adds the line's input and probability (and, for a model that reads a text, its {@code "embedding"}: the text's
+     * vector as training computed it); returns what is wrong with the line, or null.
+     */
+    private static String read(String line, List<Map<String, Object>> inputs, List<Double> expected,
+                               List<float[]> vectors) {
         JsonNode row;
         try {
             row = JSON.readTree(line);
@@ -141,6 +149,12 @@ public final class ParityCheck {
         JsonNode p = row.get("probability");
         if (p == null || !p.isNumber() || !(p.asDouble() >= 0 && p.asDouble() <= 1)) {
             return "\"probability\" must be a number from 0 to 1";
+        }
+        if (vectors != null) {
+            if (!row.path("embedding").isArray() || row.path("embedding").isEmpty()) {
+                return "needs \"embedding\": the text's vector, for a model that reads a text";
+            }
+            vectors.add(JSON.convertValue(row.get("embedding"), float[].class));
         }
         inputs.add(JSON.convertValue(row.get("input"), new TypeReference<Map<String, Object>>() { }));
         expected.add(p.asDouble());

@@ -1,5 +1,6 @@
 package dev.closer.inference.tabular;
 
+import dev.closer.inference.InferenceException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,10 +67,37 @@ public final class TabularEncoder {
      * it reads none).
      */
     public record Batch(int rows, int categoricalWidth, int numericWidth, long[] categorical, float[] numeric,
-                        int sequenceLength, long[] tokens, float[] times) {
+                        int sequenceLength, long[] tokens, float[] times, int textWidth, float[] text) {
 
         public Batch(int rows, int categoricalWidth, int numericWidth, long[] categorical, float[] numeric) {
             this(rows, categoricalWidth, numericWidth, categorical, numeric, 0, new long[0], new float[0]);
+        }
+
+        public Batch(int rows, int categoricalWidth, int numericWidth, long[] categorical, float[] numeric,
+                     int sequenceLength, long[] tokens, float[] times) {
+            this(rows, categoricalWidth, numericWidth, categorical, numeric, sequenceLength, tokens, times, 0,
+                    new float[0]);
+        }
+
+        /**
+         * This batch with each row's text vector ({@code text[row * D + d]}, D = {@code textWidth}), for models whose
+         * spec has a {@link FeatureSpec.Text} input.
+         */
+        public Batch withText(float[][] vectors) {
+            if (vectors.length != rows) {
+                throw new InferenceException(vectors.length + " text vectors for " + rows + " rows");
+            }
+            int width = rows == 0 ? 0 : vectors[0].length;
+            float[] flat = new float[rows * width];
+            for (int row = 0; row < rows; row++) {
+                if (vectors[row].length != width) {
+                    throw new InferenceException("text vectors of different lengths: " + vectors[row].length
+                            + " and " + width);
+                }
+                System.arraycopy(vectors[row], 0, flat, row * width, width);
+            }
+            return new Batch(rows, categoricalWidth, numericWidth, categorical, numeric, sequenceLength, tokens, times,
+                    width, flat);
         }
     }
 

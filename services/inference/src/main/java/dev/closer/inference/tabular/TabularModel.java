@@ -52,6 +52,9 @@ public final class TabularModel implements AutoCloseable {
                 requireTensor(onnx.inputNames().contains(spec.sequence().inputs().time()), bundle, "input",
                         spec.sequence().inputs().time());
             }
+            if (spec.hasText()) {
+                requireTensor(onnx.inputNames().contains(spec.text().input()), bundle, "input", spec.text().input());
+            }
             requireTensor(onnx.outputNames().contains(spec.output()), bundle, "output", spec.output());
         } catch (InferenceException e) {
             onnx.close();
@@ -91,6 +94,17 @@ public final class TabularModel implements AutoCloseable {
         return run(encoder.encode(records));
     }
 
+    /**
+     * Scores every record in one ONNX run, for a model that also reads a text: {@code vectors[i]} is record i's text
+     * ({@link FeatureSpec.Text#render}) through the sentence encoder the spec names.
+     */
+    public float[] predict(List<? extends Map<String, ?>> records, float[][] vectors) {
+        if (records.isEmpty()) {
+            return new float[0];
+        }
+        return run(encoder.encode(records).withText(vectors));
+    }
+
     /** Scores an already encoded batch (from {@link #encoder()}) in one ONNX run. */
     public float[] predict(TabularEncoder.Batch batch) {
         return batch.rows() == 0 ? new float[0] : run(batch);
@@ -112,6 +126,14 @@ public final class TabularModel implements AutoCloseable {
      * @param top how many positive and how many negative factors to keep per record
      */
     public List<Explained> explain(List<? extends Map<String, ?>> records, int top) {
+        return explain(records, null, top);
+    }
+
+    /**
+     * As {@link #explain(List, int)} for a model that also reads a text ({@code vectors}, one per record; null for a
+     * model that reads none). The text is held fixed: factors are the other features'.
+     */
+    public List<Explained> explain(List<? extends Map<String, ?>> records, float[][] vectors, int top) {
         if (records.isEmpty()) {
             return List.of();
         }
@@ -164,7 +186,17 @@ public final class TabularModel implements AutoCloseable {
                 }
             }
         }
-        float[] p = run(new TabularEncoder.Batch(total, c, k, cat, num, length, tokens, times));
+        TabularEncoder.Batch variants = new TabularEncoder.Batch(total, c, k, cat, num, length, tokens, times);
+        if (vectors != null) {
+            float[][] repeated = new float[total][];
+            for (int row = 0; row < batch.rows(); row++) {
+                for (int out = first[row]; out < first[row + 1]; out++) {
+                    repeated[out] = vectors[row];
+                }
+            }
+            variants = variants.withText(repeated);
+        }
+        float[] p = run(variants);
         List<Explained> explained = new ArrayList<>(batch.rows());
         for (int row = 0; row < batch.rows(); row++) {
             float own = p[first[row]];
@@ -213,6 +245,10 @@ public final class TabularModel implements AutoCloseable {
             if (batch.numericWidth() > 0) {
                 inputs.put(spec.inputs().numeric(), OnnxTensor.createTensor(OnnxModel.environment(),
                         FloatBuffer.wrap(batch.numeric()), new long[] {batch.rows(), batch.numericWidth()}));
+            }
+            if (batch.textWidth() > 0) {
+                inputs.put(spec.text().input(), OnnxTensor.createTensor(OnnxModel.environment(),
+                        FloatBuffer.wrap(batch.text()), new long[] {batch.rows(), batch.textWidth()}));
             }
             if (batch.sequenceLength() > 0) {
                 long[] shape = {batch.rows(), batch.sequenceLength()};

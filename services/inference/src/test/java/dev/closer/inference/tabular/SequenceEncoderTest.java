@@ -23,7 +23,7 @@ class SequenceEncoderTest {
                 new FeatureSpec.Sequence("activities", "asOf", new FeatureSpec.SequenceInputs("seq_tokens", "seq_time"),
                         maxLength, Map.of("page_view", "page"),
                         List.of("page_view:pricing", "page_view", "email_opened"),
-                        new FeatureSpec.SequenceTime("log1p_hours", MEAN, STD), Map.of()));
+                        new FeatureSpec.SequenceTime("log1p_hours", MEAN, STD), Map.of()), null);
     }
 
     private static Map<String, Object> activity(String type, String at, Map<String, Object> properties) {
@@ -99,7 +99,8 @@ class SequenceEncoderTest {
     void shouldRefuseASequenceWithoutTimeStatistics() {
         FeatureSpec broken = new FeatureSpec("t", "v1", null, null, new FeatureSpec.Inputs("cat", "num"), "p",
                 List.of(), List.of(), null, new FeatureSpec.Sequence("activities", "asOf",
-                        new FeatureSpec.SequenceInputs("seq_tokens", "seq_time"), 4, null, List.of(), null, null));
+                        new FeatureSpec.SequenceInputs("seq_tokens", "seq_time"), 4, null, List.of(), null, null),
+                null);
         InferenceException e = assertThrows(InferenceException.class, () -> broken.validated("test"));
         assertEquals("Invalid features.json in test: sequence time needs transform log1p_hours, a finite mean and "
                 + "std > 0;", e.getMessage());

@@ -18,7 +18,7 @@ class TabularEncoderTest {
             List.of(new FeatureSpec.Categorical("source", List.of("google", "direct traffic"))),
             List.of(new FeatureSpec.Numeric("visits", "log1p", 3.0, 1.0, 0.5),
                     new FeatureSpec.Numeric("optOut", "identity", 0.0, 0.25, 0.5)),
-            Map.of("visits", "website visits"), null);
+            Map.of("visits", "website visits"), null, null);
 
     private final TabularEncoder encoder = new TabularEncoder(SPEC);
 
@@ -58,7 +58,7 @@ class TabularEncoderTest {
     @Test
     void shouldRejectASpecWithAnUnknownTransformAtLoad() {
         FeatureSpec broken = new FeatureSpec("t", "v1", null, null, new FeatureSpec.Inputs("cat", "num"), "p",
-                List.of(), List.of(new FeatureSpec.Numeric("x", "sqrt", 0, 0, 1)), null, null);
+                List.of(), List.of(new FeatureSpec.Numeric("x", "sqrt", 0, 0, 1)), null, null, null);
         InferenceException e = assertThrows(InferenceException.class, () -> broken.validated("test"));
         assertEquals("Invalid features.json in test: numeric feature x has unknown transform 'sqrt'"
                 + " (identity or log1p);", e.getMessage());
