@@ -120,6 +120,11 @@ public record ModelBundle(FeatureSpec spec, byte[] model, String sha256, Optiona
         }
     }
 
+    /** From any source of its files. */
+    public static ModelBundle from(Files files) {
+        return read(files);
+    }
+
     private static ModelBundle read(Files files) {
         String where = files.where();
         try {

@@ -397,6 +397,10 @@ public interface CloserConfig {
         @WithDefault("0.8")
         double power();
 
+        /** The reply model: {@code <name>/<version>} under closer.models.dir or built into the app. */
+        @WithDefault("reply-score/v1")
+        String replyModel();
+
         /** Classify inbound replies as they arrive (the reply-intent worker). */
         @WithDefault("true")
         boolean classifyReplies();

@@ -1,8 +1,11 @@
 package dev.closer.app.text;
 
 import dev.closer.app.config.CloserConfig;
+import dev.closer.inference.InferenceException;
 import dev.closer.inference.InferenceOptions;
 import dev.closer.inference.ModelBundle;
+import dev.closer.inference.tabular.ParityCheck;
+import dev.closer.inference.tabular.TabularModel;
 import dev.closer.inference.text.EncoderModel;
 import dev.closer.inference.text.TextClassifier;
 import dev.closer.inference.text.TextEncoder;
@@ -12,6 +15,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -34,6 +38,7 @@ public class TextModels {
     private TextEncoder encoder;
     private TextClassifier intent;
     private TextClassifier tone;
+    private TabularModel reply;
 
     void onStart(@Observes StartupEvent event) {
         if (config.text().preload()) {
@@ -86,11 +91,54 @@ public class TextModels {
         return tone;
     }
 
-    private TextClassifier head(String nameAndVersion) {
+    /**
+     * The reply model ({@code closer.emails.reply-model}): a tabular model that also reads the email's text. It loads
+     * only when it reproduces its parity.jsonl and reads the configured encoder's vectors.
+     */
+    public synchronized TabularModel replyModel() {
+        if (reply == null) {
+            String nameAndVersion = config.emails().replyModel();
+            ModelBundle.Files files = files(nameAndVersion);
+            ModelBundle bundle = ModelBundle.from(files);
+            if (!bundle.spec().hasText()) {
+                throw new InferenceException("Model " + bundle.id() + " reads no text: not a reply model");
+            }
+            EncoderModel encoderModel = encoder().model();
+            if (!bundle.spec().text().encoder().equals(encoderModel.id())
+                    || bundle.spec().text().dimension() != encoderModel.dimension()) {
+                throw new InferenceException("Model " + bundle.id() + " reads " + bundle.spec().text().encoder()
+                        + " vectors but the encoder is " + encoderModel.id() + ": set closer.text.encoder="
+                        + bundle.spec().text().encoder());
+            }
+            CloserConfig.Inference inference = config.inference();
+            TabularModel model = TabularModel.open(bundle, new InferenceOptions(inference.device(),
+                    inference.cudaDeviceId(), 1, 1));
+            ParityCheck.Result parity;
+            try {
+                parity = ParityCheck.check(model, files.require(ParityCheck.FILE));
+            } catch (IOException | RuntimeException e) {
+                model.close();
+                throw new InferenceException("Model " + bundle.id() + ": no parity check: " + e.getMessage(), e);
+            }
+            if (!parity.passed()) {
+                model.close();
+                throw new InferenceException("Model " + bundle.id() + " does not load: " + parity.summary());
+            }
+            LOG.infof("Reply model %s loaded from %s: %s", bundle.id(), files.where(), parity.summary());
+            reply = model;
+        }
+        return reply;
+    }
+
+    private ModelBundle.Files files(String nameAndVersion) {
         Optional<Path> dir = config.models().dir().map(d -> d.resolve(nameAndVersion));
-        ModelBundle.Files files = dir.isPresent() && Files.isDirectory(dir.get())
+        return dir.isPresent() && Files.isDirectory(dir.get())
                 ? ModelBundle.Files.directory(dir.get())
                 : ModelBundle.Files.classpath("models/" + nameAndVersion, TextModels.class.getClassLoader());
+    }
+
+    private TextClassifier head(String nameAndVersion) {
+        ModelBundle.Files files = files(nameAndVersion);
         CloserConfig.Inference inference = config.inference();
         TextClassifier head = TextClassifier.open(files, new InferenceOptions(inference.device(),
                 inference.cudaDeviceId(), 1, 1));
@@ -111,6 +159,9 @@ public class TextModels {
         }
         if (tone != null) {
             tone.close();
+        }
+        if (reply != null) {
+            reply.close();
         }
         if (encoder != null) {
             encoder.close();
