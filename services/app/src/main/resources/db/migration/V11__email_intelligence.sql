@@ -72,3 +72,16 @@ create table view_refreshes (
     refreshed_at  timestamptz not null
 );
 insert into view_refreshes values ('sequence_variant_stats', now());
+
+-- p(reply) of every sent email, predicted before its reply could be known (the reply model, on the email as sent and
+-- what Closer knew of the lead at the send); joined with the real replies for calibration. The emails not predicted
+-- yet are the predictor's queue.
+create table email_predictions (
+    email_id   text primary key references emails (id) on delete cascade,
+    lead_id    text        not null,
+    p_reply    real        not null,
+    model      text        not null,
+    scored_at  timestamptz not null default now()
+);
+alter table emails add column predicted_at timestamptz;
+create index emails_unpredicted_idx on emails (sent_at) where predicted_at is null;

@@ -401,6 +401,10 @@ public interface CloserConfig {
         @WithDefault("reply-score/v1")
         String replyModel();
 
+        /** Predict p(reply) of every sent email as it arrives, for calibration (the email predictor). */
+        @WithDefault("true")
+        boolean predictSent();
+
         /** Classify inbound replies as they arrive (the reply-intent worker). */
         @WithDefault("true")
         boolean classifyReplies();

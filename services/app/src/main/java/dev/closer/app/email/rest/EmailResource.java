@@ -4,6 +4,7 @@ import dev.closer.app.auth.Caller;
 import dev.closer.app.auth.Roles;
 import dev.closer.app.config.CloserConfig;
 import dev.closer.app.email.ReplyPredictor;
+import dev.closer.app.email.SentEmailPredictions;
 import dev.closer.app.lead.LeadService;
 import dev.closer.app.text.TextInput;
 import dev.closer.inference.InferenceException;
@@ -11,11 +12,16 @@ import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.core.MediaType;
 import java.time.DateTimeException;
@@ -26,12 +32,12 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** p(reply) of a draft before it is sent, with the factors and the model-backed suggestions. */
-@Path("/v1/emails/drafts")
+/** p(reply) of a draft before it is sent, and how the predictions of sent emails compare with their replies. */
+@Path("/v1/emails")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Emails", description = "Reply prediction before send")
 @RolesAllowed({Roles.ADMIN, Roles.MANAGER, Roles.REP})
-public class DraftResource {
+public class EmailResource {
 
     @Inject
     ReplyPredictor predictor;
@@ -41,6 +47,26 @@ public class DraftResource {
     SecurityIdentity identity;
     @Inject
     CloserConfig config;
+    @Inject
+    SentEmailPredictions predictions;
+
+    @GET
+    @Path("calibration")
+    @RolesAllowed({Roles.ADMIN, Roles.MANAGER})
+    @Operation(summary = "The reply model's calibration on real sends: predicted p(reply) of each sent email (made "
+            + "at ingest) against whether it got a reply (an out-of-office is not one), in bins, with Brier score and "
+            + "ECE", description = "Emails sent in the last `days` days and at least `settleDays` days ago.")
+    public SentEmailPredictions.Calibration calibration(@QueryParam("days") @DefaultValue("90") @Min(1) @Max(3650)
+                                                        int days,
+                                                        @QueryParam("settleDays") @DefaultValue("7") @Min(0)
+                                                        @Max(365) int settleDays,
+                                                        @QueryParam("bins") @DefaultValue("10") @Min(2) @Max(50)
+                                                        int bins) {
+        if (settleDays >= days) {
+            throw new BadRequestException("settleDays must be less than days");
+        }
+        return predictions.calibration(days, settleDays, bins);
+    }
 
     /**
      * leadId: the recipient (optional; without it the recipient's context is unknown to the model); sendAt: when it
@@ -51,7 +77,7 @@ public class DraftResource {
     }
 
     @POST
-    @Path("score")
+    @Path("drafts/score")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Score a draft: p(reply), the factors behind it, and suggestions each scored by the model",
             description = "Suggestions (shorten, question, send_time) are variants of the draft that the reply model "
