@@ -4,6 +4,7 @@ import dev.closer.app.text.TextModels;
 import dev.closer.inference.tabular.Factor;
 import dev.closer.inference.tabular.FeatureSpec;
 import dev.closer.inference.tabular.TabularModel;
+import dev.closer.inference.text.ReplyText;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -135,7 +136,8 @@ public class ReplyPredictor {
     static Map<String, Object> record(Draft draft, Map<String, Object> context) {
         Map<String, Object> r = new HashMap<>(context);
         r.put("subject", draft.subject() == null ? "" : draft.subject());
-        r.put("body", draft.body() == null ? "" : draft.body());
+        // An HTML body (pasted from a mail client, or sent so by a CRM) is read as its text.
+        r.put("body", ReplyText.plainText(draft.body()));
         r.put("sentAt", draft.sendAt());
         r.put("sequenceStep", draft.sequenceStep());
         String zone = draft.recipientTimezone() != null ? draft.recipientTimezone()
@@ -146,7 +148,8 @@ public class ReplyPredictor {
     }
 
     /** Scores a draft and works out the suggestions the model backs. */
-    public Scored score(Draft draft, Map<String, Object> context) {
+    public Scored score(Draft input, Map<String, Object> context) {
+        Draft draft = withBody(input, ReplyText.plainText(input.body()));
         TabularModel model = models.replyModel();
         FeatureSpec.Text text = model.spec().text();
         Map<String, Object> base = record(draft, context);

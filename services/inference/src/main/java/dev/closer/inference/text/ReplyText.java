@@ -51,7 +51,8 @@ public final class ReplyText {
     }
 
     private static final Pattern HTML = Pattern.compile(
-            "(?is)^\\s*<|<(html|body|div|p|br|table|span)[\\s>/]");
+            "(?is)^\\s*<(!doctype|html|head|body|div|p|table|span|meta|style)\\b"
+                    + "|<(html|body|div|p|br|table|span)[\\s>/]");
     private static final Pattern QUOTED = Pattern.compile("^\\s*>");
     private static final Pattern ATTRIBUTION = Pattern.compile(
             "(?iu)^\\s*(on|am|le|el|il|op|em)\\s.{1,400}\\s(wrote|schrieb|a\\s+écrit|escribió|ha\\s+scritto|schreef"
@@ -127,6 +128,18 @@ public final class ReplyText {
             lines = lines.subList(0, signature);
         }
         return new Parts(tidy(lines), html, quoteRemoved, signatureRemoved);
+    }
+
+    /**
+     * The plain text of a body that may be HTML (a draft pasted from a mail client, an email a CRM sent as HTML):
+     * markup becomes text as in {@link #parts}, nothing else is removed. Plain text is returned as it is.
+     */
+    public static String plainText(String raw) {
+        if (raw == null || raw.isBlank() || !HTML.matcher(raw.length() > 4096 ? raw.substring(0, 4096) : raw).find()) {
+            return raw == null ? "" : raw;
+        }
+        Document doc = Jsoup.parse(raw);
+        return tidy(Arrays.asList(toText(doc.body() != null ? doc.body() : doc).split("\n", -1)));
     }
 
     /** Index of the first line of the quoted chain, or -1. */

@@ -131,6 +131,14 @@ class ReplyTextTest {
     }
 
     @Test
+    void plainTextOfHtmlKeepsEverythingButTheMarkup() {
+        assertEquals("Hi Dana,\n\nWould a call work?\n\nBest,\nSam", ReplyText.plainText(
+                "<div>Hi Dana,</div><div><br></div><p>Would a call <b>work</b>?</p><p>Best,<br>Sam</p>"));
+        assertEquals("<3 thanks, see you then", ReplyText.plainText("<3 thanks, see you then"));
+        assertEquals("plain\ntext", ReplyText.plainText("plain\ntext"));
+    }
+
+    @Test
     void emptyAndQuoteOnlyBodiesHaveNoNewText() {
         assertTrue(ReplyText.parts(null).isEmpty());
         assertTrue(ReplyText.parts("  \n ").isEmpty());
