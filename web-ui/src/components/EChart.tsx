@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, FunnelChart, LineChart } from 'echarts/charts';
+import { BarChart, CustomChart, FunnelChart, LineChart, ScatterChart } from 'echarts/charts';
 import {
   DatasetComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent,
 } from 'echarts/components';
@@ -8,8 +8,8 @@ import { SVGRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption } from 'echarts/core';
 
 // Only the chart types and components the pages use (tree-shaken); SVG keeps text crisp and selectable.
-echarts.use([BarChart, FunnelChart, LineChart, DatasetComponent, GridComponent, LegendComponent,
-  MarkLineComponent, TooltipComponent, SVGRenderer]);
+echarts.use([BarChart, CustomChart, FunnelChart, LineChart, ScatterChart, DatasetComponent, GridComponent,
+  LegendComponent, MarkLineComponent, TooltipComponent, SVGRenderer]);
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 export const PALETTE = ['#2563eb', '#16a34a', '#f59e0b', '#dc2626', '#7c3aed', '#0891b2'];
@@ -28,6 +28,8 @@ export function EChart({ option, label, height = 260 }: { option: EChartsCoreOpt
       chart.current?.dispose();
     };
   }, []);
+  // A new height (a chart whose rows change with its data) needs a resize: ECharts only measures at init.
+  useEffect(() => chart.current?.resize(), [height]);
   useEffect(() => {
     // An explicit font: ECharts measures text (legends, labels) for layout, and 'inherit' measures wrong.
     chart.current?.setOption({ color: PALETTE, animation: false, textStyle: { fontFamily: FONT }, ...option }, true);
