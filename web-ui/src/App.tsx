@@ -7,6 +7,7 @@ import { Overview } from './pages/Overview';
 import { Leads } from './pages/Leads';
 import { LeadPage } from './pages/LeadPage';
 import { Models } from './pages/Models';
+import { Emails } from './pages/Emails';
 import { Placeholder } from './pages/Placeholder';
 
 export function App() {
@@ -54,8 +55,8 @@ export function App() {
           <Route path="/leads" element={<Leads me={me} />} />
           <Route path="/leads/:id" element={<LeadPage />} />
           <Route path="/models" element={<Models me={me} />} />
-          <Route path="/emails" element={<Placeholder title="Emails" issue="#5 (email reply prediction)"
-            what="sequences, reply rates by step and variant, and the draft analyser" />} />
+          <Route path="/emails" element={<Emails me={me} />} />
+          <Route path="/emails/sequences/:id" element={<Emails me={me} />} />
           <Route path="/calls" element={<Placeholder title="Calls" issue="#6 (call analysis)"
             what="this week's calls with talk ratio, topics and tone" />} />
           <Route path="/deals" element={<Placeholder title="Deals" issue="#6 (call analysis and win odds)"

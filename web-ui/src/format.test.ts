@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { compact, dateTime, duration, humanize, leadName, pct, relative, signed } from './format';
+import { compact, dateTime, duration, escapeHtml, humanize, leadName, pct, relative, signed } from './format';
 
 describe('format', () => {
   test('percentages round and show a dash for nothing', () => {
@@ -43,5 +43,10 @@ describe('format', () => {
     expect(leadName({ id: 'l1', firstName: 'Ada', lastName: 'Lovelace' })).toBe('Ada Lovelace');
     expect(leadName({ id: 'l1', name: null, email: 'ada@example.com' })).toBe('ada@example.com');
     expect(leadName({ id: 'l1' })).toBe('l1');
+  });
+
+  test('names go into HTML tooltips as text', () => {
+    expect(escapeHtml(`<img src=x onerror="alert('1')"> & co`))
+      .toBe('&lt;img src=x onerror=&quot;alert(&#39;1&#39;)&quot;&gt; &amp; co');
   });
 });

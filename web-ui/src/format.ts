@@ -74,3 +74,8 @@ export function leadName(l: { name?: string | null; firstName?: string | null; l
   const name = l.name ?? [l.firstName, l.lastName].filter(Boolean).join(' ');
   return name || l.email || l.id;
 }
+
+/** Text for an HTML string (ECharts tooltips are HTML: names from the CRM must not become markup). */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}

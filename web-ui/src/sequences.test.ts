@@ -63,6 +63,7 @@ describe('verdicts', () => {
     expect(v.what).toBe('Reply rate');
     expect(v.summary).toBe('+2.1 points, p = 0.0312, P(B better) = 97.5%');
     expect(v.needs).toBeNull();
+    expect(v.detail).toBe('B beats A.');
   });
 
   test('no difference yet says how many more sends each variant needs', () => {
@@ -70,6 +71,8 @@ describe('verdicts', () => {
     expect(verdictView(c).label).toBe('No difference yet');
     expect(verdictView(c).what).toBe('Positive-reply rate');
     expect(needsMore(c)).toBe('needs ~1,240 more sends per variant');
+    expect(verdictView({ ...c, message: 'Not yet.' }).detail).toBe('Not yet. P(B better) = 97.5%.');
+    expect(verdictView({ ...c, message: '' }).detail).toBe('+2.1 points, p = 0.0312, P(B better) = 97.5%.');
   });
 
   test('equal rates need no number of sends; too few sends say so', () => {

@@ -108,7 +108,8 @@ export interface VerdictView {
   label: string; // "B wins", "No difference yet", "Too few sends"
   needs: string | null; // "needs ~1,240 more sends per variant"
   summary: string; // "+2.1 points, p = 0.031, P(B better) = 97.5%"
-  message: string;
+  /** What the page prints under the verdict: the API's message, with P(better) where the message lacks it. */
+  detail: string;
 }
 
 /** "needs ~1,240 more sends per variant" (null when nothing more is needed or no number of sends would do). */
@@ -122,6 +123,7 @@ export function verdictView(c: Comparison): VerdictView {
   const label = c.verdict === 'WINNER' ? `${c.winner} wins`
     : c.verdict === 'NO_DIFFERENCE_YET' ? 'No difference yet' : 'Too few sends';
   const beat = c.probabilityToBeat;
+  const summary = `${points(c.difference)}, p = ${pValue(c.pValue)}, P(${c.variant} better) = ${rate1(beat)}`;
   return {
     metric: c.metric,
     what,
@@ -129,8 +131,10 @@ export function verdictView(c: Comparison): VerdictView {
     verdict: c.verdict,
     label,
     needs: needsMore(c),
-    summary: `${points(c.difference)}, p = ${pValue(c.pValue)}, P(${c.variant} better) = ${rate1(beat)}`,
-    message: c.message,
+    summary,
+    // A winner's message names p and P(better); the others' do not give the odds, which still inform a decision.
+    detail: !c.message ? `${summary}.`
+      : c.verdict === 'NO_DIFFERENCE_YET' ? `${c.message} P(${c.variant} better) = ${rate1(beat)}.` : c.message,
   };
 }
 

@@ -10,11 +10,13 @@ function memory(): Storage {
 }
 
 describe('role gating', () => {
-  test('only admins change models or start batch runs', () => {
+  test('only admins change models, start batch runs or refresh the sequence counts', () => {
     expect(can.manageModels('admin')).toBe(true);
     expect(can.manageModels('manager')).toBe(false);
     expect(can.manageModels('rep')).toBe(false);
     expect(can.startBatch('manager')).toBe(false);
+    expect(can.refreshSequences('admin')).toBe(true);
+    expect(can.refreshSequences('manager')).toBe(false);
   });
 
   test('batch runs and drift are for admins and managers, as the API allows', () => {

@@ -31,6 +31,8 @@ export const can = {
   /** Activate, roll back, start a batch run: admin only. */
   manageModels: (role: Role) => role === 'admin',
   startBatch: (role: Role) => role === 'admin',
+  /** Refresh the sequence counts now (POST /sequences/refresh): admin only; they refresh on a schedule anyway. */
+  refreshSequences: (role: Role) => role === 'admin',
 };
 
 /** How the UI names whose leads the user sees. */
