@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  * events' source) is posted through the API and scored, a batch run measures drift, then web-ui/e2e/run.mjs drives
  * headless Chromium (Debian's chromium through playwright-core) over every built page as an admin and as a rep:
  * the pages show their data, the lead table sorts, filters and works by keyboard, a lead scored now arrives over
- * server-sent events, a rep cannot open another rep's lead, and the console stays free of errors. Screenshots of
+ * server-sent events, the Emails page lists the world's sequences (their counts refreshed first) and scores a draft
+ * as it is typed, a rep cannot open another rep's lead, and the console stays free of errors. Screenshots of
  * each page (1280x800 viewport) go to target/e2e-screenshots.
  *
  * <p>Needs node and chromium. deploy/local/test.sh installs chromium and sets CLOSER_E2E_REQUIRED=1, so there a
@@ -92,6 +93,7 @@ class WebUiE2EIT {
                  order by l.id limit 1""", PREFIX + "%").get(0);
 
         rescoreEverything(admin);
+        refreshSequenceCounts(admin);
 
         Path shots = Path.of("target/e2e-screenshots").toAbsolutePath();
         Path log = Path.of("target/e2e.log").toAbsolutePath();
@@ -163,6 +165,18 @@ class WebUiE2EIT {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> "finished".equals(
                 Api.as(admin).get("/api/v1/batch/runs?limit=1").then().statusCode(200).extract().jsonPath()
                         .getString("[0].status")));
+    }
+
+    /**
+     * The Emails page reads the sequence counts from a materialized view that is refreshed on a schedule: refresh it
+     * now (as the page's admin button does), until the world's sequence emails are in it.
+     */
+    private void refreshSequenceCounts(String admin) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            Api.as(admin).post("/api/v1/sequences/refresh").then().statusCode(200);
+            return !Api.as(admin).get("/api/v1/sequences").then().statusCode(200).extract().jsonPath().getList("$")
+                    .isEmpty();
+        });
     }
 
     private List<?> rows(String sql, Object... params) {
