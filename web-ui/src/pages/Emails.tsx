@@ -314,7 +314,7 @@ function DraftResult({ state, retry, apply }: {
   const factors = factorRows(r.factors);
   return (
     <div className={`result ${current ? '' : 'stale'}`} aria-busy={!current}>
-      <div className="p-reply" data-testid="p-reply" data-current={current}>
+      <div className="p-reply" data-testid="p-reply" data-current={current} aria-live="polite">
         <span className="big">{rate1(r.pReply)}</span>
         <span> chance of a reply{current ? '' : ' (previous draft; updating…)'}</span>
       </div>
