@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { ApiError } from './api';
 import {
   applySuggestion, canApply, DraftScorer, draftError, draftRequest, EMPTY_DRAFT, factorRows, fromLocalInput,
-  requestKey, suggestionEffect, toLocalInput,
+  recipientTime, requestKey, suggestionEffect, toLocalInput,
   type Draft, type DraftRequest, type DraftScore, type DraftState, type Suggestion,
 } from './draft';
 
@@ -42,6 +42,13 @@ describe('the request', () => {
     expect(toLocalInput(null)).toBe('');
     expect(toLocalInput('not a date')).toBe('');
     expect(fromLocalInput('')).toBeUndefined();
+  });
+
+  test("the recipient's local time (no offset) reads as a day and a time, whatever the browser's zone", () => {
+    expect(recipientTime('2026-11-24T09:30')).toBe('Tue 24 Nov, 09:30');
+    expect(recipientTime('2026-11-24T17:05:42.123')).toBe('Tue 24 Nov, 17:05');
+    expect(recipientTime('soon')).toBe('soon');
+    expect(recipientTime(null)).toBeNull();
   });
 });
 

@@ -88,6 +88,20 @@ export function fromLocalInput(value: string): string | undefined {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
+/**
+ * The recipient's local time as the API gives it (a local date-time without an offset, "2026-11-24T09:30:00") ->
+ * "Tue 24 Nov, 09:30"; anything else is shown as it came.
+ */
+export function recipientTime(local: string | null | undefined): string | null {
+  if (!local) return null;
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
+  if (!m) return local;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]));
+  const weekday = new Intl.DateTimeFormat('en-GB', { weekday: 'short', timeZone: 'UTC' }).format(d);
+  const date = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(d);
+  return `${weekday} ${date}, ${m[4]}:${m[5]}`;
+}
+
 /** Whether a suggestion carries something to put into the editor. */
 export function canApply(s: Suggestion): boolean {
   return s.subject != null || s.body != null || !!s.sendAt;

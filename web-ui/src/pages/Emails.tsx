@@ -4,7 +4,7 @@ import { api, ApiError } from '../api';
 import { EChart } from '../components/EChart';
 import { Async, Empty, Loading } from '../components/State';
 import {
-  applySuggestion, canApply, DraftScorer, EMPTY_DRAFT, factorRows, suggestionEffect,
+  applySuggestion, canApply, DraftScorer, EMPTY_DRAFT, factorRows, recipientTime, suggestionEffect,
   type Draft, type DraftScore, type DraftState,
 } from '../draft';
 import { day, escapeHtml, relative } from '../format';
@@ -320,7 +320,7 @@ function DraftResult({ state, retry, apply }: {
       </div>
       <p className="sub">{r.text.words} word{r.text.words === 1 ? '' : 's'}, {r.text.questions} question
         {r.text.questions === 1 ? '' : 's'} · model {r.model}
-        {r.recipient?.localTime && <> · recipient's time {r.recipient.localTime}
+        {r.recipient?.localTime && <> · arrives {recipientTime(r.recipient.localTime)} recipient time
           {r.recipient.timezone ? ` (${r.recipient.timezone})` : ''}</>}</p>
       <h3>What drives it</h3>
       {factors.length === 0
