@@ -207,6 +207,67 @@ public interface CloserConfig {
 
             /** Value translations by Closer field: {@code values.stage.appointmentscheduled=discovery}. */
             Map<String, Map<String, String>> values();
+
+            /** Writing scores back into this source's CRM: hubspot and salesforce (outbound.crm.CrmWriters). */
+            Writer writer();
+
+            /**
+             * A CRM writer: each score change of a lead from this source (its id starts with the source's id
+             * prefix) sets score and grade properties on the CRM's record, through the outbound deliveries (retries,
+             * log, dead state, replay). Credentials are read from here only: never stored, logged or returned.
+             */
+            interface Writer {
+                /** Write this source's leads' scores into the CRM. */
+                @WithDefault("false")
+                boolean enabled();
+
+                /** hubspot: the private app's access token (scope {@code crm.objects.contacts.write}). */
+                Optional<String> accessToken();
+
+                /** hubspot: the API's base URL (default {@code https://api.hubapi.com}). */
+                Optional<String> baseUrl();
+
+                /**
+                 * salesforce: the org's My Domain URL, where tokens are asked for (e.g.
+                 * {@code https://acme.my.salesforce.com}); the client credentials flow does not take
+                 * login.salesforce.com or test.salesforce.com.
+                 */
+                Optional<String> loginUrl();
+
+                /** salesforce: the connected (or external client) app's consumer key. */
+                Optional<String> clientId();
+
+                /** salesforce: the app's consumer secret. */
+                Optional<String> clientSecret();
+
+                /** salesforce: the REST API version. */
+                @WithDefault("v60.0")
+                String apiVersion();
+
+                /** salesforce: the object Closer leads are written to (records whose id does not start with 003). */
+                @WithDefault("Lead")
+                String object();
+
+                /** salesforce: the object of records whose id starts with 003 (Contacts); {@code -} skips them. */
+                @WithDefault("Contact")
+                String contactObject();
+
+                /**
+                 * The property (field API name) that receives the score (1 to 99); {@code -} writes no score.
+                 * Default: {@code closer_score} (hubspot), {@code Closer_Score__c} (salesforce).
+                 */
+                Optional<String> scoreProperty();
+
+                /**
+                 * The property (field API name) that receives the grade (A to D); {@code -} writes no grade.
+                 * Default: {@code closer_grade} (hubspot), {@code Closer_Grade__c} (salesforce).
+                 */
+                Optional<String> gradeProperty();
+
+                /** A score is written when it moved by at least this many points, is the first, or the grade changed. */
+                @WithDefault("1")
+                int minPoints();
+            }
         }
     }
 

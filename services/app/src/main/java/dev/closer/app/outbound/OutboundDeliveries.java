@@ -1,9 +1,12 @@
 package dev.closer.app.outbound;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.closer.app.config.CloserConfig;
 import dev.closer.app.events.KafkaClients;
+import dev.closer.app.outbound.crm.CrmWriter;
+import dev.closer.app.outbound.crm.CrmWriters;
 import dev.closer.app.scoring.ScorePublisher;
 import dev.closer.ingest.webhook.CloserSignature;
 import io.micrometer.core.instrument.Counter;
@@ -27,8 +30,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,18 +42,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.jboss.logging.Logger;
 
 /**
- * Webhooks out. Two steps, each safe to run on every instance:
+ * Webhooks out, and score writes into CRMs. Two steps, each safe to run on every instance:
  * <ol>
  *   <li><b>Fan-out</b>: reads score changes from the scores topic (consumer group {@code closer-outbound}) and
  *       queues one delivery per matching subscription: {@code lead.score.changed} when the score moved by at least
  *       the subscription's {@code min_points} (or is a lead's first), {@code lead.grade.changed} when the grade
- *       changed. A delivery is unique per (subscription, event), so reading a message twice queues nothing twice;
- *       offsets are committed after the rows are.</li>
+ *       changed. A CRM writer's subscription ({@link CrmWriters}) gets one delivery per change of its own
+ *       source's leads that moved the score by its {@code min_points} or changed the grade. A delivery is unique
+ *       per (subscription, event), so reading a message twice queues nothing twice; offsets are committed after
+ *       the rows are.</li>
  *   <li><b>Sending</b>: claims due deliveries ({@code FOR UPDATE SKIP LOCKED}, pushing their next attempt out by a
  *       lease), POSTs each as JSON signed with {@link CloserSignature} ({@code X-Closer-Signature}, the scheme of
- *       the generic inbound webhook) and records the attempt. A 2xx delivers it; anything else retries after
- *       {@code backoff × 2^(attempt-1)} (at most {@code max-backoff}), and after {@code max-attempts} the delivery
- *       is dead until an admin replays it.</li>
+ *       the generic inbound webhook), or has the writer make its CRM call, and records the attempt
+ *       ({@link AttemptOutcome}). A 2xx delivers it; a 429 retries after its Retry-After; anything else retries
+ *       after {@code backoff × 2^(attempt-1)} (at most {@code max-backoff}), and after {@code max-attempts}, or at
+ *       once for a CRM's permanent refusal, the delivery is dead until an admin replays it.</li>
  * </ol>
  */
 @ApplicationScoped
@@ -69,10 +78,14 @@ public class OutboundDeliveries {
     ObjectMapper json;
     @Inject
     MeterRegistry meters;
+    @Inject
+    CrmWriters writers;
 
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10)).build();
     private Consumer<String, byte[]> consumer;
+    /** Per writer (source name): no call before this instant, the wait its CRM asked for with a 429. */
+    private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
 
     synchronized void onStop(@Observes ShutdownEvent stop) {
         if (consumer != null) {
@@ -110,26 +123,27 @@ public class OutboundDeliveries {
         }
     }
 
-    private record Subscription(long id, Set<String> events, int minPoints) {
+    /** A subscription: a URL's, or a CRM writer's ({@code writer} is its source's name). */
+    private record Subscription(long id, Set<String> events, int minPoints, String writer) {
     }
 
     private void queue(ConsumerRecords<String, byte[]> records) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             List<Subscription> subscriptions = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "select id, events, min_points from webhook_subscriptions where active");
+                    "select id, events, min_points, writer from webhook_subscriptions where active");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     subscriptions.add(new Subscription(rs.getLong(1),
-                            Set.of((String[]) rs.getArray(2).getArray()), rs.getInt(3)));
+                            Set.of((String[]) rs.getArray(2).getArray()), rs.getInt(3), rs.getString(4)));
                 }
             }
             if (subscriptions.isEmpty()) {
                 return;
             }
             try (PreparedStatement ps = c.prepareStatement("""
-                    insert into webhook_deliveries (subscription_id, event_id, event_type, payload)
-                    values (?, ?, ?, ?::jsonb) on conflict do nothing""")) {
+                    insert into webhook_deliveries (subscription_id, event_id, event_type, payload, lead_id)
+                    values (?, ?, ?, ?::jsonb, ?) on conflict do nothing""")) {
                 for (ConsumerRecord<String, byte[]> record : records) {
                     ScorePublisher.ScoreChanged change = readScoreChange(record);
                     if (change == null) {
@@ -139,6 +153,14 @@ public class OutboundDeliveries {
                             : Math.abs(change.score() - change.previousScore());
                     boolean gradeChanged = !change.grade().equals(change.previousGrade());
                     for (Subscription s : subscriptions) {
+                        if (s.writer() != null) {
+                            // one write of score and grade, for the writer's own leads only
+                            if ((moved >= s.minPoints() || gradeChanged)
+                                    && writers.crmId(s.writer(), change.leadId()).isPresent()) {
+                                add(ps, s, change, "lead.score.changed");
+                            }
+                            continue;
+                        }
                         if (s.events().contains("lead.score.changed") && moved >= s.minPoints()) {
                             add(ps, s, change, "lead.score.changed");
                         }
@@ -176,11 +198,17 @@ public class OutboundDeliveries {
         ps.setString(2, eventId);
         ps.setString(3, event);
         ps.setString(4, payload.toString());
+        ps.setString(5, s.writer() != null ? change.leadId() : null);
         ps.addBatch();
     }
 
-    private record Due(long id, int attempt, String eventId, String eventType, String payload, String url,
-                       String secret) {
+    private record Due(long id, long subscriptionId, int attempt, String eventId, String eventType, String payload,
+                       String url, String secret, String writer, String leadId) {
+
+        /** Where it goes, for the log: the URL or the writer (never a credential). */
+        String target() {
+            return url != null ? url : "the CRM writer of source " + writer;
+        }
     }
 
     @Scheduled(identity = "outbound-sender", every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -217,13 +245,14 @@ public class OutboundDeliveries {
                                         and subscription_id in (select id from webhook_subscriptions where active)
                                       order by next_attempt_at limit ? for update skip locked)
                         and s.id = d.subscription_id
-                  returning d.id, d.attempts, d.event_id, d.event_type, d.payload::text, s.url, s.secret""")) {
+                  returning d.id, d.subscription_id, d.attempts, d.event_id, d.event_type, d.payload::text, s.url,
+                            s.secret, s.writer, d.lead_id""")) {
             ps.setLong(1, leaseMillis);
             ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    due.add(new Due(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getString(7)));
+                    due.add(new Due(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
                 }
             }
         }
@@ -231,6 +260,11 @@ public class OutboundDeliveries {
     }
 
     private CompletableFuture<Void> attempt(Due d) {
+        return d.writer() != null ? write(d) : post(d);
+    }
+
+    /** A webhook: the payload POSTed to the subscription's URL, signed with its secret. */
+    private CompletableFuture<Void> post(Due d) {
         byte[] body = d.payload().getBytes(StandardCharsets.UTF_8);
         long started = System.nanoTime();
         HttpRequest request;
@@ -243,28 +277,137 @@ public class OutboundDeliveries {
                     .header("X-Closer-Delivery", Long.toString(d.id()))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         } catch (IllegalArgumentException e) {
-            record(d, null, "invalid URL: " + e.getMessage(), started);
+            record(d, new AttemptOutcome(null, "invalid URL: " + e.getMessage(), false, null), started);
             return CompletableFuture.completedFuture(null);
         }
         return http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
                 .handle((response, error) -> {
-                    if (error != null) {
-                        Throwable cause = error.getCause() != null ? error.getCause() : error;
-                        record(d, null, cause.getClass().getSimpleName() + ": " + cause.getMessage(), started);
-                    } else {
-                        record(d, response.statusCode(), response.statusCode() / 100 == 2 ? null
-                                : "HTTP " + response.statusCode(), started);
-                    }
+                    record(d, error != null ? AttemptOutcome.ofError(error)
+                            : AttemptOutcome.ofWebhook(response.statusCode(), response.headers(), Instant.now()),
+                            started);
                     return null;
                 });
     }
 
-    /** Writes an attempt's outcome: delivered, retried later, or dead. */
-    private void record(Due d, Integer status, String error, long started) {
+    /**
+     * A CRM write: the score and grade of the payload set on the lead's CRM record by the source's writer. Skipped
+     * (status {@code skipped}, no call) when the lead was deleted or merged since, or when a newer score of the lead
+     * is queued for the same writer: writing this one could only put an older score back. While the CRM's
+     * Retry-After of a 429 runs, the writer's deliveries wait for it without using an attempt.
+     */
+    private CompletableFuture<Void> write(Due d) {
+        long started = System.nanoTime();
+        Optional<CrmWriter> writer = writers.get(d.writer());
+        if (writer.isEmpty()) {
+            record(d, new AttemptOutcome(null, "source " + d.writer() + " has no writer on this instance", false,
+                    null), started);
+            return CompletableFuture.completedFuture(null);
+        }
+        Instant paused = pausedUntil.get(d.writer());
+        if (paused != null && paused.isAfter(Instant.now())) {
+            defer(d, paused);
+            return CompletableFuture.completedFuture(null);
+        }
+        String skip;
+        try {
+            skip = skipReason(d);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Outbound delivery " + d.id() + ": " + e.getMessage(), e);
+        }
+        if (skip != null) {
+            skip(d, skip);
+            return CompletableFuture.completedFuture(null);
+        }
+        Optional<String> crmId = writers.crmId(d.writer(), d.leadId());
+        JsonNode data;
+        try {
+            data = json.readTree(d.payload()).path("data");
+        } catch (IOException e) {
+            data = json.missingNode();
+        }
+        if (crmId.isEmpty() || !data.path("score").isInt() || !data.path("grade").isTextual()) {
+            record(d, new AttemptOutcome(null, crmId.isEmpty() ? "lead " + d.leadId() + " is not a record this "
+                    + "writer writes (its settings changed)" : "the payload has no score and grade", true, null),
+                    started);
+            return CompletableFuture.completedFuture(null);
+        }
+        return writer.get().write(crmId.get(), data.path("score").asInt(), data.path("grade").asText())
+                .thenAccept(outcome -> {
+                    if (outcome.retryAfter() != null) {
+                        Duration wait = min(outcome.retryAfter(), config.outbound().maxBackoff());
+                        pausedUntil.merge(d.writer(), Instant.now().plus(wait),
+                                (a, b) -> a.isAfter(b) ? a : b);
+                    }
+                    record(d, outcome, started);
+                });
+    }
+
+    /** Why a writer's delivery is not to be sent, or null: its lead is gone, or a newer score is queued. */
+    private String skipReason(Due d) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     select l.id, l.deleted_at is not null, l.merged_into,
+                            (select max(n.id) from webhook_deliveries n
+                              where n.subscription_id = ? and n.lead_id = ? and n.id > ?)
+                       from (select 1) one left join leads l on l.id = ?""")) {
+            ps.setLong(1, d.subscriptionId());
+            ps.setString(2, d.leadId());
+            ps.setLong(3, d.id());
+            ps.setString(4, d.leadId());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getString(1) == null) {
+                    return "lead " + d.leadId() + " does not exist";
+                }
+                if (rs.getBoolean(2)) {
+                    return rs.getString(3) != null ? "the lead was merged into " + rs.getString(3)
+                            : "the lead is deleted";
+                }
+                long newer = rs.getLong(4);
+                return rs.wasNull() ? null : "superseded by delivery " + newer + " (a newer score of the lead)";
+            }
+        }
+    }
+
+    /** Not sent, for good: the claim's attempt is given back and the reason kept. */
+    private void skip(Due d, String reason) {
+        update(d, "update webhook_deliveries set status = 'skipped', attempts = attempts - 1, last_error = ? "
+                + "where id = ?", reason);
+        Counter.builder("closer.outbound.attempts").tag("outcome", "skipped")
+                .description("Outbound webhook attempts, by outcome").register(meters).increment();
+    }
+
+    /** Not sent yet (the CRM asked to wait): due again at {@code until}, the claim's attempt given back. */
+    private void defer(Due d, Instant until) {
+        update(d, "update webhook_deliveries set attempts = attempts - 1, next_attempt_at = ?::timestamptz "
+                + "where id = ?", until.toString());
+    }
+
+    private void update(Due d, String sql, String value) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, value);
+            ps.setLong(2, d.id());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            LOG.warnf(e, "Outbound delivery %d could not be updated; it is claimed again after its lease", d.id());
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /**
+     * Writes an attempt's outcome: delivered, retried later (after the backoff, or the receiver's Retry-After), or
+     * dead (after the last attempt, or at once when the failure is permanent).
+     */
+    private void record(Due d, AttemptOutcome outcome, long started) {
         int millis = (int) ((System.nanoTime() - started) / 1_000_000);
-        boolean ok = error == null;
-        boolean dead = !ok && d.attempt() >= config.outbound().maxAttempts();
-        long backoff = Math.min(config.outbound().maxBackoff().toMillis(),
+        boolean ok = outcome.delivered();
+        boolean dead = !ok && (outcome.permanent() || d.attempt() >= config.outbound().maxAttempts());
+        long backoff = outcome.retryAfter() != null
+                ? min(outcome.retryAfter(), config.outbound().maxBackoff()).toMillis()
+                : Math.min(config.outbound().maxBackoff().toMillis(),
                 config.outbound().backoff().toMillis() << Math.min(30, d.attempt() - 1));
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -275,8 +418,8 @@ public class OutboundDeliveries {
                            next_attempt_at = now() + ? * interval '1 millisecond'
                      where id = ?""")) {
                 ps.setString(1, ok ? "delivered" : dead ? "dead" : "pending");
-                setInt(ps, 2, status);
-                ps.setString(3, error);
+                setInt(ps, 2, outcome.status());
+                ps.setString(3, outcome.error());
                 ps.setBoolean(4, ok);
                 ps.setLong(5, backoff);
                 ps.setLong(6, d.id());
@@ -287,8 +430,8 @@ public class OutboundDeliveries {
                     values (?, ?, ?, ?, ?)""")) {
                 ps.setLong(1, d.id());
                 ps.setInt(2, d.attempt());
-                setInt(ps, 3, status);
-                ps.setString(4, error);
+                setInt(ps, 3, outcome.status());
+                ps.setString(4, outcome.error());
                 ps.setInt(5, millis);
                 ps.executeUpdate();
             }
@@ -300,8 +443,8 @@ public class OutboundDeliveries {
         Counter.builder("closer.outbound.attempts").tag("outcome", ok ? "delivered" : dead ? "dead" : "retry")
                 .description("Outbound webhook attempts, by outcome").register(meters).increment();
         if (dead) {
-            LOG.warnf("Outbound delivery %d (%s to %s) is dead after %d attempts: %s", d.id(), d.eventId(), d.url(),
-                    d.attempt(), error);
+            LOG.warnf("Outbound delivery %d (%s to %s) is dead after %d attempts: %s", d.id(), d.eventId(),
+                    d.target(), d.attempt(), outcome.error());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.closer.app.webhooks;
 
 import dev.closer.app.config.CloserConfig;
+import dev.closer.app.outbound.crm.CrmWriterSettings;
 import dev.closer.ingest.EventReader;
 import dev.closer.ingest.webhook.CrmEvents;
 import dev.closer.ingest.webhook.CrmMapping;
@@ -18,9 +19,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The configured webhook sources, checked when the app starts: a source with an unknown type, missing credentials
- * or a mapping of an object its CRM does not have stops start-up with a message naming the setting, instead of
- * answering every webhook with an error.
+ * The configured webhook sources, checked when the app starts: a source with an unknown type, missing credentials,
+ * a mapping of an object its CRM does not have or a CRM writer that cannot work ({@link CrmWriterSettings}) stops
+ * start-up with a message naming the setting, instead of answering every webhook (or score write) with an error.
  */
 @ApplicationScoped
 @Startup
@@ -69,6 +70,7 @@ public class WebhookSources {
                 }
                 default -> throw new IllegalStateException(source.type());
             }
+            CrmWriterSettings.check(key + "writer.", source.type(), source.writer(), problems);
             CrmMapping mapping = null;
             if (!source.type().equals("generic")) {
                 try {

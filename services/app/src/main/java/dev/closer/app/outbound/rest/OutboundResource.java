@@ -44,9 +44,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /**
  * Outbound webhook subscriptions and their delivery log (admins only): subscribe a URL to score and grade changes
  * (and, as those land, reply intents and analysed calls), see every delivery and attempt, replay a dead delivery.
+ * CRM writers' subscriptions (made from the configuration) and their deliveries are listed and replayed here too.
  */
 @Path("/v1/outbound")
-@Tag(name = "Outbound webhooks", description = "Signed webhooks Closer sends when scores move")
+@Tag(name = "Outbound webhooks", description = "Signed webhooks Closer sends, and CRM writes it makes, when scores "
+        + "move")
 @RolesAllowed(Roles.ADMIN)
 @Produces(MediaType.APPLICATION_JSON)
 public class OutboundResource {
@@ -64,8 +66,11 @@ public class OutboundResource {
                                   @Size(max = 500) String description) {
     }
 
-    /** A subscription; the secret is shown once, when it is created. */
-    public record Subscription(long id, String url, List<String> events, int minPoints, boolean active,
+    /**
+     * A subscription; the secret is shown once, when it is created. A CRM writer's ({@code writer}: its webhook
+     * source) has no URL and no secret: it is made from the configuration, and its credentials stay there.
+     */
+    public record Subscription(long id, String url, String writer, List<String> events, int minPoints, boolean active,
                                String description, OffsetDateTime createdAt, String secret) {
     }
 
@@ -121,7 +126,7 @@ public class OutboundResource {
                 rs.next();
                 Subscription created = subscription(c, rs.getLong(1));
                 return Response.status(Response.Status.CREATED).entity(new Subscription(created.id(), created.url(),
-                        created.events(), created.minPoints(), created.active(), created.description(),
+                        null, created.events(), created.minPoints(), created.active(), created.description(),
                         created.createdAt(), secret)).build();
             }
         }
@@ -148,7 +153,8 @@ public class OutboundResource {
         return all;
     }
 
-    private static final String SUBSCRIPTION_COLUMNS = "id, url, events, min_points, active, description, created_at";
+    private static final String SUBSCRIPTION_COLUMNS =
+            "id, url, writer, events, min_points, active, description, created_at";
 
     private static Subscription subscription(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select " + SUBSCRIPTION_COLUMNS
@@ -164,21 +170,28 @@ public class OutboundResource {
     }
 
     private static Subscription subscription(ResultSet rs) throws SQLException {
-        Array events = rs.getArray(3);
-        return new Subscription(rs.getLong(1), rs.getString(2), List.of((String[]) events.getArray()), rs.getInt(4),
-                rs.getBoolean(5), rs.getString(6), rs.getObject(7, OffsetDateTime.class), null);
+        Array events = rs.getArray(4);
+        return new Subscription(rs.getLong(1), rs.getString(2), rs.getString(3), List.of((String[]) events.getArray()),
+                rs.getInt(5), rs.getBoolean(6), rs.getString(7), rs.getObject(8, OffsetDateTime.class), null);
     }
 
     @DELETE
     @Path("subscriptions/{id}")
     @Operation(summary = "Stop a subscription", description = "Nothing more is queued or sent for it; its log "
-            + "is kept.")
+            + "is kept. A CRM writer's subscription follows the configuration (409 here): set "
+            + "closer.webhooks.sources.<source>.writer.enabled=false.")
     public Response unsubscribe(@PathParam("id") long id) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("update webhook_subscriptions set active = false where id = ?")) {
-            ps.setLong(1, id);
-            if (ps.executeUpdate() == 0) {
-                throw new NotFoundException("No subscription " + id);
+        try (Connection c = dataSource.getConnection()) {
+            Subscription s = subscription(c, id);
+            if (s.writer() != null) {
+                throw new ClientErrorException("Subscription " + id + " is the CRM writer of source " + s.writer()
+                        + ", which follows the configuration: set closer.webhooks.sources." + s.writer()
+                        + ".writer.enabled=false", Response.Status.CONFLICT);
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "update webhook_subscriptions set active = false where id = ?")) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
             }
         }
         return Response.noContent().build();
@@ -187,12 +200,13 @@ public class OutboundResource {
     @GET
     @Path("deliveries")
     @Operation(summary = "The delivery log", description = "Newest first; filter by subscription and status "
-            + "(pending, delivered, dead).")
+            + "(pending, delivered, dead, skipped: a CRM write not made because its lead was deleted or merged, or "
+            + "a newer score of the lead was queued).")
     public List<Delivery> deliveries(@QueryParam("subscription") Long subscription,
                                      @QueryParam("status") String status,
                                      @QueryParam("limit") @DefaultValue("100") int limit) throws SQLException {
-        if (status != null && !Set.of("pending", "delivered", "dead").contains(status)) {
-            throw new BadRequestException("status: must be pending, delivered or dead");
+        if (status != null && !Set.of("pending", "delivered", "dead", "skipped").contains(status)) {
+            throw new BadRequestException("status: must be pending, delivered, dead or skipped");
         }
         List<Delivery> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
