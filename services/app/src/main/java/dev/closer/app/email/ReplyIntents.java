@@ -221,7 +221,8 @@ public class ReplyIntents {
         payload.set("data", data);
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into webhook_deliveries (subscription_id, event_id, event_type, payload)
-                select s.id, ?, ?, ?::jsonb from webhook_subscriptions s where s.active and ? = any (s.events)
+                select s.id, ?, ?, ?::jsonb from webhook_subscriptions s
+                 where s.active and s.writer is null and ? = any (s.events)
                 on conflict do nothing""")) {
             ps.setString(1, eventId);
             ps.setString(2, EVENT);
