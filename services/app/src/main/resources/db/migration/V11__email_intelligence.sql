@@ -14,6 +14,8 @@ create table reply_intents (
     stripped       jsonb       not null default '{}'::jsonb,
     acted          text,
     model          text        not null,
+    tone           text,
+    tone_positive  real,
     classified_at  timestamptz not null default now()
 );
 create index reply_intents_lead_idx on reply_intents (lead_id);

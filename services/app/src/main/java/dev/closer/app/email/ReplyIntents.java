@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.closer.app.config.CloserConfig;
 import dev.closer.app.text.TextModels;
+import dev.closer.app.text.Tone;
 import dev.closer.inference.text.ReplyText;
 import dev.closer.inference.text.TextClassifier;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,7 +61,8 @@ public class ReplyIntents {
      * at which it acts.
      */
     public record Classified(String intent, double confidence, Map<String, Double> probabilities, String newText,
-                             Map<String, Boolean> stripped, String model, String acted, double threshold) {
+                             Map<String, Boolean> stripped, String model, String acted, double threshold,
+                             Tone tone) {
 
         /** Classed unsubscribe, but not sure enough to act on: someone should read it. */
         public boolean needsReview() {
@@ -78,22 +80,24 @@ public class ReplyIntents {
         double threshold = unsubscribeThreshold(head);
         List<ReplyText.Parts> parts = bodies.stream().map(ReplyText::parts).toList();
         List<String> texts = parts.stream().filter(p -> !p.isEmpty()).map(ReplyText.Parts::newText).toList();
-        List<TextClassifier.Prediction> predictions = texts.isEmpty() ? List.of()
-                : head.predict(models.encoder().embedAll(texts));
+        float[][] vectors = texts.isEmpty() ? new float[0][] : models.encoder().embedAll(texts);
+        List<TextClassifier.Prediction> predictions = texts.isEmpty() ? List.of() : head.predict(vectors);
+        Tone[] tones = texts.isEmpty() ? new Tone[0] : Tone.of(models.tone(), vectors);
         List<Classified> out = new ArrayList<>(bodies.size());
         int next = 0;
         for (ReplyText.Parts p : parts) {
             Map<String, Boolean> stripped = Map.of("html", p.html(), "quote", p.quoteRemoved(), "signature",
                     p.signatureRemoved());
             if (p.isEmpty()) {
-                out.add(new Classified(NO_TEXT, 0, Map.of(), "", stripped, head.spec().id(), null, threshold));
+                out.add(new Classified(NO_TEXT, 0, Map.of(), "", stripped, head.spec().id(), null, threshold, null));
                 continue;
             }
+            Tone tone = tones[next];
             TextClassifier.Prediction prediction = predictions.get(next++);
             double unsubscribe = prediction.probabilities().getOrDefault(UNSUBSCRIBE, 0.0);
             String acted = UNSUBSCRIBE.equals(prediction.label()) && unsubscribe >= threshold ? "do_not_email" : null;
             out.add(new Classified(prediction.label(), prediction.confidence(), prediction.probabilities(),
-                    p.newText(), stripped, head.spec().id(), acted, threshold));
+                    p.newText(), stripped, head.spec().id(), acted, threshold, tone));
         }
         return out;
     }
@@ -152,8 +156,8 @@ public class ReplyIntents {
     private void store(Connection c, Pending reply, Classified r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into reply_intents (reply_id, lead_id, intent, confidence, probabilities, new_text, stripped,
-                                           acted, model)
-                values (?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?) on conflict (reply_id) do nothing""")) {
+                                           acted, model, tone, tone_positive)
+                values (?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?) on conflict (reply_id) do nothing""")) {
             ps.setString(1, reply.id());
             ps.setString(2, reply.leadId());
             ps.setString(3, r.intent());
@@ -163,6 +167,8 @@ public class ReplyIntents {
             ps.setString(7, json.valueToTree(r.stripped()).toString());
             ps.setString(8, r.acted());
             ps.setString(9, r.model());
+            ps.setString(10, r.tone() == null ? null : r.tone().label());
+            ps.setObject(11, r.tone() == null ? null : r.tone().positive());
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement(
