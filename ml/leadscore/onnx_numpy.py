@@ -3,7 +3,8 @@
 This environment has no onnxruntime and onnx 1.12 has no ReferenceEvaluator, so this runs the
 exported graph itself: Constant, Gather, Concat, Gemm, Relu, Sigmoid, Mul/Add and, for the sequence
 encoder, Shape, Unsqueeze/Squeeze, Transpose, ConstantOfShape, Slice, Reshape and GRU (forward only, as
-the model's unidirectional GRU exports it; gates z/r/h, linear_before_reset 0 or 1, default activations).
+the model's unidirectional GRU exports it; gates z/r/h, linear_before_reset 0 or 1, default activations); for the
+text heads (ml/text/heads.py) also Softmax (opset 13: one axis, default the last).
 It is a self-check of the export, not a general runtime: any other op or GRU setting raises
 NotImplementedError.
 
@@ -31,6 +32,12 @@ def _sigmoid(x):
     z = x.astype(np.float64)
     e = np.exp(-np.abs(z))   # stable for large |z|
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(x.dtype)
+
+
+def _softmax(x, axis=-1):
+    """Softmax as opset 13 defines it: along one axis (default the last)."""
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return (e / e.sum(axis=axis, keepdims=True)).astype(x.dtype)
 
 
 def _unsqueeze(x, axes):
@@ -108,6 +115,7 @@ OPS = {
     "Div": lambda a, b: a / b,
     "Relu": lambda x: np.maximum(x, np.float32(0)),
     "Sigmoid": _sigmoid,
+    "Softmax": _softmax,
     "Tanh": lambda x: np.tanh(x),
     "Shape": lambda x: np.array(x.shape, dtype=np.int64),
     "Unsqueeze": _unsqueeze,
