@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,6 +97,8 @@ class EmailIntelligenceIT {
         assertEquals("Yes, this is timely. Can you do Thursday afternoon for a demo?",
                 Db.text(em, "select new_text from reply_intents where reply_id = ?1", interested));
         assertEquals("out_of_office", Db.text(em, "select intent from reply_intents where reply_id = ?1", outOfOffice));
+        assertTrue(Set.of("negative", "neutral", "positive").contains(
+                Db.text(em, "select tone from reply_intents where reply_id = ?1", interested)));
         assertEquals("unsubscribe", Db.text(em, "select intent from reply_intents where reply_id = ?1", unsubscribe));
         assertEquals("do_not_email", Db.text(em, "select acted from reply_intents where reply_id = ?1", unsubscribe));
 
