@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -156,7 +157,14 @@ public final class ParityCheck {
             }
             vectors.add(JSON.convertValue(row.get("embedding"), float[].class));
         }
-        inputs.add(JSON.convertValue(row.get("input"), new TypeReference<Map<String, Object>>() { }));
+        Map<String, Object> input = JSON.convertValue(row.get("input"), new TypeReference<Map<String, Object>>() { });
+        // Features the server computes from the input by rule (a reply model's word counts, local hour ...), as
+        // training computed them: the graph is checked on them here, the rules by the server's own tests.
+        if (row.path("derived").isObject()) {
+            input = new HashMap<>(input);
+            input.putAll(JSON.convertValue(row.get("derived"), new TypeReference<Map<String, Object>>() { }));
+        }
+        inputs.add(input);
         expected.add(p.asDouble());
         return null;
     }
