@@ -10,15 +10,15 @@ from replyscore import derived
 NAME = "reply-score"
 ENCODER, TEXT_DIM = "bge-small", 384
 
-CATEGORICAL = ["sequenceStep", "localHour", "localWeekday", "seniority", "department", "source", "occupation",
-               "industry", "employeeBand"]
+CATEGORICAL = ["sequenceStep", "localHour", "seniority", "department", "source", "occupation", "industry",
+               "employeeBand"]
 NUMERIC = [("bodyWords", "identity"), ("bodyQuestions", "identity"), ("subjectWords", "identity"),
-           ("namesCompany", "identity"), ("hasLink", "identity"), ("employees", "log1p"),
+           ("namesCompany", "identity"), ("hasLink", "identity"), ("localWeekend", "identity"), ("employees", "log1p"),
            ("priorEmailsSent", "log1p"), ("priorOpens", "log1p"), ("priorClicks", "log1p"), ("priorReplies", "log1p"),
            ("webSessions3d", "log1p"), ("webSessions30d", "log1p")]
 LABELS = {
     "sequenceStep": "sequence step", "localHour": "send hour (recipient's time)",
-    "localWeekday": "send weekday (recipient's time)", "seniority": "recipient's seniority",
+    "localWeekend": "sent on a weekend (recipient's time)", "seniority": "recipient's seniority",
     "department": "recipient's department", "source": "lead source", "occupation": "recipient's occupation",
     "industry": "company's industry", "employeeBand": "company size band", "bodyWords": "email length (words)",
     "bodyQuestions": "questions in the email", "subjectWords": "subject length (words)",

@@ -71,8 +71,8 @@ RULES = {
     "hasLink": ("numeric", "1 if body, lower-cased, contains 'http://', 'https://' or 'www.', else 0"),
     "localHour": ("categorical", "hour 0-23 of sentAt in recipientTimezone, as a decimal string (\"9\"); null when "
                                  "recipientTimezone is null or not a known IANA zone, or sentAt is missing"),
-    "localWeekday": ("categorical", "ISO day of week of sentAt in recipientTimezone, \"1\" (Monday) to \"7\" "
-                                    "(Sunday); null as for localHour"),
+    "localWeekend": ("numeric", "1 if the ISO day of week of sentAt in recipientTimezone is 6 (Saturday) or 7 "
+                                "(Sunday), else 0; null as for localHour"),
 }
 
 
@@ -132,7 +132,7 @@ def derive(record):
         "namesCompany": names_company(body, record.get("accountName")),
         "hasLink": has_link(body),
         "localHour": hour,
-        "localWeekday": weekday,
+        "localWeekend": None if weekday is None else int(weekday in ("6", "7")),
     }
 
 

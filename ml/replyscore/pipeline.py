@@ -41,12 +41,12 @@ DEFAULTS = {
     "seed": 1337,
     "min_count": features.MIN_COUNT,
     "emb_dim": 4,
-    "text_hidden": 32,          # width of the text vector's projection
+    "text_hidden": 8,           # width of the text vector's projection (a narrow bottleneck: 384 dims, ~1k replies)
     "hidden": (64,),
     "dropout": 0.2,
     "num_bins": 8,
     "unknown_dropout": 0.05,
-    "epochs": 20,
+    "epochs": 10,
     "batch_size": 256,
     "lr": 2e-3,
     "weight_decay": 1e-3,

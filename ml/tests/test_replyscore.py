@@ -161,21 +161,23 @@ def test_questions_and_links(body, q, link):
     assert (d["bodyQuestions"], d["hasLink"]) == (q, link)
 
 
-@pytest.mark.parametrize("sent,zone,hour,weekday", [
-    ("2026-04-07T13:05:00Z", "America/New_York", "9", "2"),          # EDT: UTC-4, a Tuesday
-    ("2026-01-06T13:05:00Z", "America/New_York", "8", "2"),          # EST: UTC-5
-    ("2026-03-28T23:30:00Z", "Europe/Berlin", "0", "7"),             # Sunday 00:30 CET, before the DST switch
-    ("2026-03-29T01:30:00.250+02:00", "Europe/Berlin", "0", "7"),    # the same instant with an offset
-    ("2026-03-29T01:30:00Z", "Europe/Berlin", "3", "7"),             # after the switch: CEST
-    ("2026-05-01T23:59:59Z", "Asia/Tokyo", "8", "6"),
-    ("2026-05-01T10:00:00Z", "Mars/Olympus_Mons", None, None),
-    ("2026-05-01T10:00:00Z", None, None, None),
-    ("2026-05-01T10:00:00Z", " ", None, None),
-    (None, "Europe/Berlin", None, None),
+@pytest.mark.parametrize("sent,zone,hour,weekday,weekend", [
+    ("2026-04-07T13:05:00Z", "America/New_York", "9", "2", 0),          # EDT: UTC-4, a Tuesday
+    ("2026-01-06T13:05:00Z", "America/New_York", "8", "2", 0),          # EST: UTC-5
+    ("2026-03-28T23:30:00Z", "Europe/Berlin", "0", "7", 1),             # Sunday 00:30 CET, before the DST switch
+    ("2026-03-29T01:30:00.250+02:00", "Europe/Berlin", "0", "7", 1),    # the same instant with an offset
+    ("2026-03-29T01:30:00Z", "Europe/Berlin", "3", "7", 1),             # after the switch: CEST
+    ("2026-05-01T23:59:59Z", "Asia/Tokyo", "8", "6", 1),                # Friday in UTC, Saturday in Tokyo
+    ("2026-05-03T22:30:00Z", "Pacific/Auckland", "10", "1", 0),         # Sunday in UTC, Monday in Auckland
+    ("2026-05-01T10:00:00Z", "Mars/Olympus_Mons", None, None, None),
+    ("2026-05-01T10:00:00Z", None, None, None, None),
+    ("2026-05-01T10:00:00Z", " ", None, None, None),
+    (None, "Europe/Berlin", None, None, None),
 ])
-def test_local_hour_and_weekday(sent, zone, hour, weekday):
+def test_local_hour_and_weekend(sent, zone, hour, weekday, weekend):
     d = derived.derive({"sentAt": sent, "recipientTimezone": zone})
-    assert (d["localHour"], d["localWeekday"]) == (hour, weekday)
+    assert (d["localHour"], d["localWeekend"]) == (hour, weekend)
+    assert derived.local_time(sent, zone) == (hour, weekday)
 
 
 def test_derived_section_documents_every_derived_feature_and_record_field():
