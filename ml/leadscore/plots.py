@@ -9,7 +9,8 @@ from sklearn.metrics import roc_auc_score, roc_curve  # noqa: E402
 from leadscore import evaluate  # noqa: E402
 
 STYLE = {"deep": ("C0", "-"), "deep_no_sequence": ("C1", "--"), "logistic_regression": ("C2", "-."),
-         "gradient_boosting": ("C3", ":")}
+         "gradient_boosting": ("C3", ":"), "mlp": ("C0", "-"), "mlp_no_text": ("C1", "--"),
+         "logistic_regression_no_text": ("C4", ":")}
 
 
 def _style(name, i):
@@ -38,7 +39,7 @@ def roc(path, y, oof, dataset, synthetic=False):
             f"ROC, pooled out-of-fold predictions: {dataset}", synthetic, "lower right")
 
 
-def calibration(path, y, oof, dataset, synthetic=False, bins=10):
+def calibration(path, y, oof, dataset, synthetic=False, bins=10, outcome="conversion"):
     """Reliability diagram: mean predicted vs observed rate in equal-width bins (evaluate.calibration_bins, the
     bins of the ECE; bins with >= 5 rows)."""
     fig, ax = plt.subplots(figsize=(5.5, 5))
@@ -50,12 +51,12 @@ def calibration(path, y, oof, dataset, synthetic=False, bins=10):
         ax.plot(xs, ys, color=color, ls=ls, marker="o", ms=3, label=name)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    _finish(fig, ax, path, "mean predicted probability", "observed conversion rate",
+    _finish(fig, ax, path, "mean predicted probability", f"observed {outcome} rate",
             f"Calibration ({bins} bins), out-of-fold: {dataset}", synthetic, "upper left")
 
 
-def lift(path, y, oof, dataset, synthetic=False, deciles=10):
-    """Lift per score decile (evaluate.decile_lifts: conversion rate in the decile / overall), best-scored decile
+def lift(path, y, oof, dataset, synthetic=False, deciles=10, outcome="conversion"):
+    """Lift per score decile (evaluate.decile_lifts: the outcome's rate in the decile / overall), best-scored decile
     first."""
     fig, ax = plt.subplots(figsize=(6, 4.5))
     width = 0.8 / max(1, len(oof))
@@ -66,12 +67,13 @@ def lift(path, y, oof, dataset, synthetic=False, deciles=10):
                label=name)
     ax.axhline(1.0, color="grey", lw=0.8)
     ax.set_xticks(range(1, deciles + 1))
-    _finish(fig, ax, path, "score decile (1 = highest scores)", "lift (decile conversion rate / overall)",
+    _finish(fig, ax, path, "score decile (1 = highest scores)", f"lift (decile {outcome} rate / overall)",
             f"Lift by decile, out-of-fold: {dataset}", synthetic)
 
 
-def write_all(folder, y, oof, dataset, synthetic=False):
+def write_all(folder, y, oof, dataset, synthetic=False, outcome="conversion"):
+    """The three plots; `outcome` names what y counts in the axis labels (lead score: conversion)."""
     roc(folder / "roc.png", y, oof, dataset, synthetic)
-    calibration(folder / "calibration.png", y, oof, dataset, synthetic)
-    lift(folder / "lift.png", y, oof, dataset, synthetic)
+    calibration(folder / "calibration.png", y, oof, dataset, synthetic, outcome=outcome)
+    lift(folder / "lift.png", y, oof, dataset, synthetic, outcome=outcome)
     return ["roc.png", "calibration.png", "lift.png"]

@@ -1,0 +1,1 @@
+"""Reply prediction before send (reply-score): see pipeline.py."""

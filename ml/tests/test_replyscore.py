@@ -1,0 +1,283 @@
+"""Reply model (ml/replyscore): the rows use only what happened before the send, the derived text features follow
+their documented rules, and an exported bundle's features.json, graph and parity.jsonl agree. A tiny SYNTHETIC world
+(ml/simulator) and random unit vectors in place of the encoder's embeddings: no Java, no embedding calls."""
+import copy
+import functools
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto
+
+from leadscore import evaluate, onnx_numpy
+from replyscore import contract, dataset, derived, pipeline, variants
+from simulator import simulate
+
+ML = Path(__file__).resolve().parents[1]
+BUNDLE = ML / "models" / "reply-score" / "v1"
+FILES = ("model.onnx", "features.json", "metrics.json", "parity.jsonl", "card.md")
+
+
+@functools.lru_cache(maxsize=None)
+def tiny_world(seed=5, leads=220):
+    cfg = simulate.Config(seed=seed, leads=leads)
+    buf = io.BytesIO()
+    simulate.generate(cfg, buf.write)
+    return [json.loads(x) for x in buf.getvalue().decode().splitlines()], dataset.world_end(cfg)
+
+
+def event_time(e):
+    d = e["data"]
+    key = {"closer.activity.recorded": "occurredAt", "closer.email.sent": "sentAt",
+           "closer.email.replied": "receivedAt"}.get(e["type"])
+    return dataset.ts(d[key] if key else e["time"])
+
+
+def fake_embed(ids, texts, name=None):
+    """A random unit vector per text, the same for the same text (stands in for the Java encoder)."""
+    out = []
+    for t in texts:
+        r = np.random.default_rng(int(hashlib.sha256(t.encode()).hexdigest()[:12], 16)).normal(size=contract.TEXT_DIM)
+        out.append(r / np.linalg.norm(r))
+    return np.array(out, dtype=np.float32).reshape(len(texts), contract.TEXT_DIM)
+
+
+# ----------------------------------------------------------------------------- leakage
+def test_rows_have_labels_context_and_no_ground_truth_in_the_record():
+    events, end = tiny_world()
+    rows = dataset.build_rows(events, end=end)
+    sent = [e for e in events if e["type"] == "closer.email.sent"]
+    assert 0 < len(rows) <= len(sent) and 0 < sum(r["label"] for r in rows) < len(rows)
+    assert all(dataset.ts(r["sentAt"]) < end - 7 * dataset.DAY for r in rows)
+    for r in rows:
+        assert set(r["record"]) == set(derived.RECORD_FIELDS)
+        assert not any("synthetic" in k for k in r["record"])
+        assert r["truth"]["p_reply"] is not None
+    human = {e["data"]["emailId"] for e in events if e["type"] == "closer.email.replied"
+             and e["data"]["attributes"]["synthetic_intent"] != "out_of_office"}
+    assert [r["label"] for r in rows] == [int(r["emailId"] in human) for r in rows]
+
+
+def test_a_row_is_built_only_from_events_strictly_before_its_send():
+    """Cut the stream at a send (keeping only earlier events and the email itself): the row's record is the same.
+    Then add events at and after the send: still the same."""
+    events, _ = tiny_world()
+    full = {r["emailId"]: r for r in dataset.build_rows(events)}
+    picked = [r for r in full.values() if r["record"]["priorEmailsSent"] >= 2][:4] + \
+        [r for r in full.values() if r["record"]["webSessions30d"] >= 1][:4]
+    assert len(picked) == 8
+    for row in picked:
+        t = dataset.ts(row["sentAt"])
+        lead = row["leadId"]
+        email = next(e for e in events if e["type"] == "closer.email.sent" and e["data"]["id"] == row["emailId"])
+        cut = [e for e in events if event_time(e) < t] + [email]
+        assert dataset.build_rows(cut)[-1]["record"] == row["record"]
+        upsert = next(e for e in events if e["type"] == "closer.lead.upserted" and e["data"]["id"] == lead)
+        future = copy.deepcopy(upsert)
+        future["time"] = row["sentAt"]   # a state change AT the send does not count
+        future["data"].update(seniority="c_level", department="hr", source="referral", occupation="student")
+        stamp = row["sentAt"]
+        later = [future,
+                 _activity(lead, "page_view", stamp, sessionId="new-session", page="pricing"),
+                 _activity(lead, "email_opened", stamp, emailId=row["emailId"]),
+                 _activity(lead, "email_clicked", stamp, emailId=row["emailId"]),
+                 {"type": "closer.email.replied", "time": stamp,
+                  "data": {"emailId": row["emailId"], "leadId": lead, "receivedAt": stamp,
+                           "attributes": {"synthetic_intent": "interested"}}}]
+        got = dataset.build_rows(cut + later)
+        assert got[-1]["record"] == row["record"] and got[-1]["label"] == 1
+
+
+def _activity(lead, typ, when, **props):
+    return {"type": "closer.activity.recorded", "time": when,
+            "data": {"leadId": lead, "type": typ, "occurredAt": when, "properties": props}}
+
+
+def test_counts_match_a_direct_count_of_earlier_events():
+    events, _ = tiny_world()
+    rows = dataset.build_rows(events)
+    for row in rows[::15]:
+        t, lead = dataset.ts(row["sentAt"]), row["leadId"]
+        acts = [e["data"] for e in events if e["type"] == "closer.activity.recorded" and e["data"]["leadId"] == lead]
+        before = lambda typ, lo=-1e18: [a for a in acts if a["type"] == typ and lo <= dataset.ts(a["occurredAt"]) < t]  # noqa
+        rec = row["record"]
+        assert rec["priorOpens"] == len(before("email_opened"))
+        assert rec["priorClicks"] == len(before("email_clicked"))
+        assert rec["webSessions3d"] == len({a["properties"]["sessionId"] for a in before("page_view", t - 3 * 86400)})
+        assert rec["webSessions30d"] == len({a["properties"]["sessionId"] for a in before("page_view", t - 30 * 86400)})
+        assert rec["priorEmailsSent"] == sum(1 for e in events if e["type"] == "closer.email.sent"
+                                             and e["data"]["leadId"] == lead and dataset.ts(e["data"]["sentAt"]) < t)
+
+
+# ----------------------------------------------------------------------------- derived rules
+@pytest.mark.parametrize("text,n", [("", 0), (None, 0), ("one", 1), ("  two\twords\n", 2), ("a\r\nb\fc\vd", 4),
+                                    ("non\u00a0breaking space", 2), ("- bullet\n- list", 4), ("Hi Sam,\n\nok.", 3)])
+def test_words(text, n):
+    assert derived.words(text) == n
+
+
+@pytest.mark.parametrize("subject,n", [("Quick question, Sam", 3), ("Re: Quick question", 2), ("RE:  Fwd: re:x y", 2),
+                                       ("Fw:Re:", 0), ("Re: ", 0), ("Reply to this", 3), ("Regarding: pricing", 2),
+                                       ("  re : spaced", 1), ("Idea - Re: later", 4), (None, 0)])
+def test_subject_words_drop_a_leading_run_of_reply_prefixes(subject, n):
+    assert derived.derive({"subject": subject})["subjectWords"] == n
+
+
+@pytest.mark.parametrize("account,body,named", [
+    ("Meyer Logistics GmbH", "I saw meyer logistics is hiring.", 1),
+    ("Meyer Logistics GmbH", "I saw Meyer Logistics GmbH is hiring.", 1),
+    ("Hart & Cole, Inc.", "Congrats to HART & COLE on the launch", 1),
+    ("Birch Cloud AB", "Birch Cloud' new office", 1),
+    ("Acme Sp. z o.o.", "acme", 1),
+    ("Tata Pvt. Ltd.", "Tata Pvt is big", 1),
+    ("Meyer Logistics GmbH", "I saw your company is hiring.", 0),
+    ("Meyer Logistics GmbH", None, 0),
+    (None, "Meyer Logistics", 0),
+    ("  ", "anything", 0),
+    ("X Inc.", "x marks the spot", 0),          # "X" is shorter than 2 characters
+    ("AB", "about", 1),                          # no space before "AB": a name, matched as a substring (documented)
+])
+def test_names_company(account, body, named):
+    assert derived.derive({"accountName": account, "body": body})["namesCompany"] == named
+
+
+def test_company_name_strips_the_longest_legal_suffix_once():
+    assert derived.company_name("Mensah Bank S.A. de C.V.") == "Mensah Bank"
+    assert derived.company_name("Nordic AB AB") == "Nordic AB"
+    assert derived.company_name(" Hart & Cole, Inc. ") == "Hart & Cole"
+    assert derived.company_name("GmbH") == "GmbH"
+
+
+@pytest.mark.parametrize("body,q,link", [("Worth a chat?", 1, 0), ("Why? How? When? Who?", 4, 0), ("no", 0, 0),
+                                        ("See https://www.lumora.example/tour", 0, 1), ("HTTP://X.Y", 0, 1),
+                                        ("visit WWW.site.com", 0, 1), ("email me at a@b.com", 0, 0),
+                                        ("full-width \uff1f is not '?'", 1, 0)])
+def test_questions_and_links(body, q, link):
+    d = derived.derive({"body": body})
+    assert (d["bodyQuestions"], d["hasLink"]) == (q, link)
+
+
+@pytest.mark.parametrize("sent,zone,hour,weekday,weekend", [
+    ("2026-04-07T13:05:00Z", "America/New_York", "9", "2", 0),          # EDT: UTC-4, a Tuesday
+    ("2026-01-06T13:05:00Z", "America/New_York", "8", "2", 0),          # EST: UTC-5
+    ("2026-03-28T23:30:00Z", "Europe/Berlin", "0", "7", 1),             # Sunday 00:30 CET, before the DST switch
+    ("2026-03-29T01:30:00.250+02:00", "Europe/Berlin", "0", "7", 1),    # the same instant with an offset
+    ("2026-03-29T01:30:00Z", "Europe/Berlin", "3", "7", 1),             # after the switch: CEST
+    ("2026-05-01T23:59:59Z", "Asia/Tokyo", "8", "6", 1),                # Friday in UTC, Saturday in Tokyo
+    ("2026-05-03T22:30:00Z", "Pacific/Auckland", "10", "1", 0),         # Sunday in UTC, Monday in Auckland
+    ("2026-05-01T10:00:00Z", "Mars/Olympus_Mons", None, None, None),
+    ("2026-05-01T10:00:00Z", None, None, None, None),
+    ("2026-05-01T10:00:00Z", " ", None, None, None),
+    (None, "Europe/Berlin", None, None, None),
+])
+def test_local_hour_and_weekend(sent, zone, hour, weekday, weekend):
+    d = derived.derive({"sentAt": sent, "recipientTimezone": zone})
+    assert (d["localHour"], d["localWeekend"]) == (hour, weekend)
+    assert derived.local_time(sent, zone) == (hour, weekday)
+
+
+def test_derived_section_documents_every_derived_feature_and_record_field():
+    sec = derived.derived_section()
+    assert set(sec["features"]) == set(derived.RULES) == set(derived.derive({}))
+    names = contract.CATEGORICAL + [n for n, _ in contract.NUMERIC]
+    assert set(names) <= set(sec["features"]) | set(sec["record"])
+    assert not set(sec["features"]) & set(sec["record"])
+    assert "GmbH" in sec["legal_suffixes"] and sec["legal_suffixes"] == derived.LEGAL_SUFFIXES
+
+
+def test_variants_edit_the_draft_as_described():
+    body = "Hi Sam,\n\n" + " ".join(f"w{i}" for i in range(100)) + "\n\nCheers"
+    assert derived.words(variants.shorten(body)) == variants.SHORT_WORDS and variants.shorten("a b") == "a b"
+    assert derived.derive({"body": variants.add_question(body)})["bodyQuestions"] == 1
+    assert derived.names_company(variants.personalise(body, "Meyer Logistics GmbH"), "Meyer Logistics GmbH") == 1
+    t = variants.tuesday_9am("2026-04-10T20:00:00Z", "America/Los_Angeles")
+    assert derived.local_time(t, "America/Los_Angeles") == ("9", "2") and t.startswith("2026-04-07")
+
+
+# ----------------------------------------------------------------------------- export
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    events, end = tiny_world()
+    rows = dataset.build_rows(events, end=end)
+    text = fake_embed(None, [derived.text_of(r["record"]) for r in rows])
+    tmp = tmp_path_factory.mktemp("reply")
+    cfg = dict(pipeline.DEFAULTS, folds=2, crossfit=2, epochs=2, sensitivity_rows=40, parity_real_rows=6,
+               report=str(tmp / "report"), out=str(tmp / "v1"), version="v1")
+    metrics = pipeline.run(rows, text, cfg, fake_embed, log=lambda *a: None)
+    return tmp / "v1", tmp / "report", metrics
+
+
+def check_bundle(folder):
+    """features.json contract, graph I/O, parity.jsonl reproduced from the raw records by the numpy runner."""
+    for name in FILES:
+        assert (folder / name).is_file(), name
+    spec = json.loads((folder / "features.json").read_text())
+    assert spec["name"] == "reply-score" and spec["inputs"] == {"categorical": "cat", "numeric": "num"}
+    assert spec["output"] == "probability"
+    assert [c["name"] for c in spec["categorical"]] == contract.CATEGORICAL
+    assert [(n["name"], n["transform"]) for n in spec["numeric"]] == list(contract.NUMERIC)
+    assert spec["text"] == {"input": "text", "encoder": "bge-small", "dimension": 384, "template": "{subject}\n\n{body}",
+                            "normalised": spec["text"]["normalised"]}
+    assert spec["derived"] == json.loads(json.dumps(derived.derived_section()))
+    assert not any("synthetic" in n for n in [c["name"] for c in spec["categorical"]] + list(spec["derived"]["record"]))
+    graph = onnx.load(str(folder / "model.onnx"))
+    ins = {i.name: i.type.tensor_type for i in graph.graph.input}
+    assert list(ins) == ["cat", "num", "text"]
+    assert [ins[n].elem_type for n in ins] == [TensorProto.INT64, TensorProto.FLOAT, TensorProto.FLOAT]
+    assert [d.dim_value for d in ins["text"].shape.dim][1:] == [384]
+    assert [d.dim_value for d in ins["cat"].shape.dim][1:] == [len(spec["categorical"])]
+    assert [d.dim_value for d in ins["num"].shape.dim][1:] == [len(spec["numeric"])]
+    assert [o.name for o in graph.graph.output] == ["probability"]
+    lines = [json.loads(x) for x in (folder / "parity.jsonl").read_text().splitlines() if x.strip()]
+    assert len(lines) >= 14
+    records = [x["input"] for x in lines]
+    assert [x["derived"] for x in lines] == [derived.derive(r) for r in records]
+    cat, num = contract.encode(spec, records)
+    vec = np.array([x["text"] for x in lines], dtype=np.float32)
+    assert np.allclose(np.linalg.norm(vec, axis=1), 1.0, atol=1e-4)
+    got = onnx_numpy.run(graph, cat, num, vec)["probability"]
+    assert got.shape == (len(lines), 1)
+    want = np.array([x["probability"] for x in lines])
+    assert np.max(np.abs(got.reshape(-1) - want)) <= 1e-5
+    assert 0 < want.min() and want.max() < 1
+    return spec, lines
+
+
+def test_exported_bundle_agrees_with_its_features_json_and_parity(exported):
+    folder, report, metrics = exported
+    spec, lines = check_bundle(folder)
+    assert metrics["export"]["max_abs_diff"] <= 1e-5 and metrics["dataset"]["synthetic"] is True
+    for name in ("metrics.json", "card.md", "roc.png", "calibration.png", "lift.png"):
+        assert (report / name).is_file()
+    assert set(metrics["results"]) == set(pipeline.MODELS)
+    assert set(metrics["results"]["mlp"]) == set(evaluate.METRICS)
+    assert set(metrics["sensitivity"]) == set(variants.VARIANTS)
+    assert "SYNTHETIC" in (folder / "card.md").read_text()
+
+
+def test_encoding_a_record_matches_the_parity_line_when_serving_sends_messy_values(exported):
+    folder, _, _ = exported
+    spec = json.loads((folder / "features.json").read_text())
+    rec = {"seniority": "  VP ", "localHour": "spoofed", "sequenceStep": 2, "sentAt": "2026-04-07T13:05:00Z",
+           "recipientTimezone": "America/New_York"}
+    cat, _ = contract.encode(spec, [rec])
+    names = [c["name"] for c in spec["categorical"]]
+    vocab = {c["name"]: c["vocabulary"] for c in spec["categorical"]}
+    assert cat[0][names.index("seniority")] == vocab["seniority"].index("vp") + 1
+    assert cat[0][names.index("localHour")] == vocab["localHour"].index("9") + 1   # derived wins over the record
+    assert cat[0][names.index("sequenceStep")] == vocab["sequenceStep"].index("2") + 1
+
+
+@pytest.mark.skipif(not BUNDLE.exists(), reason=f"no committed bundle at {BUNDLE}")
+def test_committed_bundle():
+    spec, lines = check_bundle(BUNDLE)
+    assert spec["version"] == "v1"
+    metrics = json.loads((BUNDLE / "metrics.json").read_text())
+    assert metrics["dataset"]["synthetic"] is True and metrics["export"]["output_shape"] == "[N, 1]"
+    for name in ("metrics.json", "card.md", "roc.png", "calibration.png", "lift.png"):
+        assert (ML / "reports" / "reply-score" / name).is_file()
+    assert json.loads((ML / "reports" / "reply-score" / "metrics.json").read_text())["results"] == metrics["results"]
