@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * The reply model's rule-computed features of an email, exactly as {@code ml/replyscore/derived.py} computes them in
  * training (its {@code RULES}, written into the model's {@code features.json} under {@code derived}): word and question
  * counts, the subject's words without reply prefixes, whether the body names the recipient's company, whether it
- * holds a link, and the local hour and ISO weekday of the send in the recipient's time zone.
+ * holds a link, and the local hour of the send and whether it falls on a weekend in the recipient's time zone.
  */
 public final class ReplyFeatures {
 
@@ -117,7 +117,7 @@ public final class ReplyFeatures {
         out.put("namesCompany", namesCompany(body, (String) record.get("accountName")));
         out.put("hasLink", hasLink(body));
         out.put("localHour", local[0]);
-        out.put("localWeekday", local[1]);
+        out.put("localWeekend", local[1] == null ? null : "6".equals(local[1]) || "7".equals(local[1]) ? 1 : 0);
         return out;
     }
 }

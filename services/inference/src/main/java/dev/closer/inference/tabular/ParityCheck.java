@@ -88,7 +88,8 @@ public final class ParityCheck {
                 if (line.isBlank()) {
                     continue;
                 }
-                String problem = read(line, inputs, expected, text ? vectors : null);
+                String problem = read(line, inputs, expected, text ? vectors : null,
+                        text ? model.spec().text().input() : null);
                 if (problem != null) {
                     return Result.error(inputs.size(), FILE + " line " + number + ": " + problem, tolerance);
                 }
@@ -133,11 +134,11 @@ public final class ParityCheck {
     }
 
     /**
-     * Adds the line's input and probability (and, for a model that reads a text, its {@code "embedding"}: the text's
-     * vector as training computed it); returns what is wrong with the line, or null.
+     * Adds the line's input and probability (and, for a model that reads a text, the text's vector as training
+     * computed it, under the text input's name or {@code "embedding"}); returns what is wrong with the line, or null.
      */
     private static String read(String line, List<Map<String, Object>> inputs, List<Double> expected,
-                               List<float[]> vectors) {
+                               List<float[]> vectors, String textInput) {
         JsonNode row;
         try {
             row = JSON.readTree(line);
@@ -152,10 +153,12 @@ public final class ParityCheck {
             return "\"probability\" must be a number from 0 to 1";
         }
         if (vectors != null) {
-            if (!row.path("embedding").isArray() || row.path("embedding").isEmpty()) {
-                return "needs \"embedding\": the text's vector, for a model that reads a text";
+            // The text's vector, under the name of the graph's text input (ml/replyscore writes "text").
+            JsonNode vector = row.path(textInput).isArray() ? row.get(textInput) : row.path("embedding");
+            if (!vector.isArray() || vector.isEmpty()) {
+                return "needs \"" + textInput + "\": the text's vector, for a model that reads a text";
             }
-            vectors.add(JSON.convertValue(row.get("embedding"), float[].class));
+            vectors.add(JSON.convertValue(vector, float[].class));
         }
         Map<String, Object> input = JSON.convertValue(row.get("input"), new TypeReference<Map<String, Object>>() { });
         // Features the server computes from the input by rule (a reply model's word counts, local hour ...), as
