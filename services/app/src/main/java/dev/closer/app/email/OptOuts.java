@@ -49,7 +49,7 @@ public class OptOuts {
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             changes.add(new Change(rs.getLong(1), rs.getBoolean(2), rs.getString(3), rs.getString(4),
-                                    rs.getString(5), (Double) rs.getObject(6, Double.class), rs.getString(7),
+                                    rs.getString(5), rs.getObject(6) == null ? null : rs.getDouble(6), rs.getString(7),
                                     rs.getString(8), rs.getObject(9, OffsetDateTime.class)));
                         }
                     }

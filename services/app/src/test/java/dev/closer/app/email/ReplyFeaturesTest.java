@@ -25,7 +25,7 @@ class ReplyFeaturesTest {
 
     @Test
     void handWorkedCases() {
-        assertEquals(4, ReplyFeatures.words(" Hi\u00a0there,\tDana\n\nthanks "));   // NBSP is not a separator
+        assertEquals(3, ReplyFeatures.words(" Hi\u00a0there,\tDana\n\nthanks ")); // NBSP does not separate words
         assertEquals(2, ReplyFeatures.questions("Free Tuesday? Or Wednesday?"));
         assertEquals("Pricing", ReplyFeatures.stripReplyPrefix("RE: Fwd:  re:Pricing"));
         assertEquals("Atlasly", ReplyFeatures.companyName("  Atlasly Pty Ltd "));

@@ -1,46 +1,31 @@
 package dev.closer.app.email.rest;
 
-import dev.closer.app.auth.Caller;
 import dev.closer.app.auth.Roles;
 import dev.closer.app.config.CloserConfig;
-import dev.closer.app.email.OptOuts;
 import dev.closer.app.email.ReplyIntents;
-import dev.closer.app.lead.LeadService;
 import dev.closer.app.text.TextInput;
 import dev.closer.inference.InferenceException;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Reply intent on demand, and the do-not-email trail that unsubscribe replies leave. */
+/** Reply intent on demand. */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Replies", description = "Intent of inbound replies, and opt-outs")
+@Tag(name = "Replies", description = "Intent of inbound replies")
 @RolesAllowed({Roles.ADMIN, Roles.MANAGER, Roles.REP})
 public class ReplyResource {
 
     @Inject
     ReplyIntents intents;
-    @Inject
-    OptOuts optOuts;
-    @Inject
-    LeadService leads;
-    @Inject
-    SecurityIdentity identity;
     @Inject
     CloserConfig config;
 
@@ -67,27 +52,5 @@ public class ReplyResource {
             throw new ServiceUnavailableException("The reply-intent model is not available: " + e.getMessage(),
                     10L);
         }
-    }
-
-    @GET
-    @Path("leads/{id}/opt-outs")
-    @Operation(summary = "Every change Closer made to the lead's do-not-email state, newest first, with why")
-    public OptOuts.State optOuts(@PathParam("id") String id) {
-        leads.find(Caller.of(identity), id).orElseThrow(() -> new NotFoundException("No lead " + id));
-        return optOuts.state(id);
-    }
-
-    @DELETE
-    @Path("leads/{id}/opt-out")
-    @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Lift Closer's opt-out of the lead (the CRM's own do-not-email stays as the CRM says); the "
-            + "reason is recorded")
-    public OptOuts.State lift(@PathParam("id") String id, @QueryParam("reason") String reason) {
-        if (reason == null || reason.isBlank()) {
-            throw new BadRequestException("reason is required: say why the opt-out is lifted");
-        }
-        leads.find(Caller.of(identity), id).orElseThrow(() -> new NotFoundException("No lead " + id));
-        optOuts.lift(id, reason.strip(), identity.getPrincipal().getName());
-        return optOuts.state(id);
     }
 }

@@ -2,6 +2,7 @@ package dev.closer.app.lead.rest;
 
 import dev.closer.app.auth.Caller;
 import dev.closer.app.auth.Roles;
+import dev.closer.app.email.OptOuts;
 import dev.closer.app.lead.LeadService;
 import dev.closer.app.lead.LeadTimeline;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -9,6 +10,8 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -30,6 +33,8 @@ public class LeadResource {
 
     @Inject
     LeadService leads;
+    @Inject
+    OptOuts optOuts;
     @Inject
     SecurityIdentity identity;
 
@@ -72,5 +77,27 @@ public class LeadResource {
 
     private static NotFoundException notFound(String id) {
         return new NotFoundException("No lead " + id);
+    }
+
+    @GET
+    @Path("/{id}/opt-outs")
+    @Operation(summary = "Every change Closer made to the lead's do-not-email state, newest first, with why")
+    public OptOuts.State optOuts(@PathParam("id") String id) {
+        leads.find(Caller.of(identity), id).orElseThrow(() -> new NotFoundException("No lead " + id));
+        return optOuts.state(id);
+    }
+
+    @DELETE
+    @Path("/{id}/opt-out")
+    @RolesAllowed(Roles.ADMIN)
+    @Operation(summary = "Lift Closer's opt-out of the lead (the CRM's own do-not-email stays as the CRM says); the "
+            + "reason is recorded")
+    public OptOuts.State lift(@PathParam("id") String id, @QueryParam("reason") String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new BadRequestException("reason is required: say why the opt-out is lifted");
+        }
+        leads.find(Caller.of(identity), id).orElseThrow(() -> new NotFoundException("No lead " + id));
+        optOuts.lift(id, reason.strip(), identity.getPrincipal().getName());
+        return optOuts.state(id);
     }
 }
