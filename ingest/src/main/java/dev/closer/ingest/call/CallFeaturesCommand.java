@@ -37,9 +37,12 @@ import picocli.CommandLine.Parameters;
  *   closer-call-features - --tracker 'donation=donat*,give,charity' &lt; calls.jsonl
  * </pre>
  *
- * Input: one JSON per line, {@code {"id": ..., "utterances": [{"speaker", "role", "startMs", "endMs", "text"}]}}.
- * Output: one JSON per input line, in order: {@code {"id": ..., <feature>: number or null}} ({@link #FEATURES}, then
- * two counts per tracker); a transcript {@link CallTranscripts} rejects gives {@code {"id": ..., "error": "..."}}.
+ * Input: one JSON per line, {@code {"id": ..., "utterances": [{"speaker", "role", "startMs", "endMs", "text"}]}},
+ * optionally with {@code "context": {...}}: CRM context of the call (e.g. {@code callType}), copied into the output
+ * as it is, so a model's features are all named as this command writes them.
+ * Output: one JSON per input line, in order: {@code {"id": ..., <context fields>, <feature>: number or null}}
+ * ({@link #FEATURES}, then two counts per tracker); a transcript {@link CallTranscripts} rejects gives
+ * {@code {"id": ..., "error": "..."}}.
  * Exit status: 0 every call measured, 1 some were rejected (the rest are written), 2 usage or unreadable input.
  */
 @Command(name = "closer-call-features", mixinStandardHelpOptions = true, version = "closer-call-features 0.1",
@@ -126,6 +129,9 @@ public final class CallFeaturesCommand implements Callable<Integer> {
                 }
                 ObjectNode row = JSON.createObjectNode();
                 row.set("id", call.path("id"));
+                if (call.path("context").isObject()) {
+                    call.get("context").fields().forEachRemaining(e -> row.set(e.getKey(), e.getValue()));
+                }
                 try {
                     features(utterances(call.path("utterances")), tracked).forEach((k, v) -> {
                         if (v == null) {

@@ -81,13 +81,15 @@ class CallFeaturesCommandTest {
     void shouldUseTheGivenTrackersAndReportRejectedCalls(@TempDir Path dir) throws Exception {
         Path in = dir.resolve("calls.jsonl");
         Path out = dir.resolve("features.jsonl");
-        Files.writeString(in, CALL + "\n{\"id\":7,\"utterances\":[]}\n");
+        Files.writeString(in, CALL.replace("{\"id\":\"c1\",", "{\"id\":\"c1\",\"context\":{\"callType\":\"demo\"},")
+                + "\n{\"id\":7,\"utterances\":[]}\n");
         Run r = run(in.toString(), "--out", out.toString(), "--tracker", "money=price*,high,is high");
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("line 2: transcript is empty"), r.err());
         List<String> lines = Files.readAllLines(out);
         JsonNode f = JSON.readTree(lines.get(0));
         assertEquals(3, f.get("moneyMentionsProspect").asInt());
+        assertEquals("demo", f.get("callType").asText());
         assertTrue(f.get("pricingMentionsRep") == null);
         assertEquals(7, JSON.readTree(lines.get(1)).get("id").asInt());
         assertTrue(JSON.readTree(lines.get(1)).get("error").asText().startsWith("transcript is empty"));
