@@ -16,7 +16,6 @@ import csv
 import gzip
 import hashlib
 import json
-import re
 import subprocess
 import time
 from collections import defaultdict
@@ -28,7 +27,6 @@ from leadscore.data import REPO_ROOT
 
 CALL_FEATURES_SH = REPO_ROOT / "deploy/local/call-features.sh"
 SECONDS_PER_WORD = 0.4          # 150 words per minute: a common conversational speaking rate; a fixed assumption
-WORD = re.compile(r"[\w]", re.UNICODE)
 
 # Keyword trackers for the persuasion domain (passed to call-features.sh --tracker). The sales world uses the
 # command's own defaults (pricing, competitor, nextSteps).
@@ -37,13 +35,17 @@ PERSUASION_TRACKERS = {
     "money": ["dollar*", "cent", "cents", "money", "payment", "bonus", "amount"],
     "children": ["child*", "kid*", "save the children"],
 }
+# Metrics that need real timing; with synthesised times they are constant or artefacts, so persuasionforgood
+# leaves them out (named in its report).
+TIMING_ONLY = ["patienceMs", "repInterruptionsPerMinute", "prospectInterruptionsPerMinute", "silences", "silenceMs",
+               "repWordsPerMinute", "prospectWordsPerMinute"]
 TONE_FEATURES = ["prospectToneMean", "prospectToneSlope", "prospectToneShift"]
 
 
 # ----------------------------------------------------------------------------- persuasionforgood
 def words(text):
     """Whitespace-separated tokens with at least one letter or digit (CallText's word rule)."""
-    return sum(1 for t in str(text).split() if WORD.search(t))
+    return sum(1 for t in str(text).split() if any(ch.isalnum() for ch in t))
 
 
 def synthesise_times(turns):

@@ -39,7 +39,7 @@ def persuasion(args):
         tone = data.tone_aggregates(p[at:at + len(ts)])
         at += len(ts)
         records.append({**{k: v for k, v in f.items() if k != "id"}, **tone})
-    numeric = [k for k in records[0] if k not in ("id",)]
+    numeric = [k for k in records[0] if k not in data.TIMING_ONLY]
     y = [d["label"] for d in dialogues]
     prep = time.time() - t0
     dataset = {"synthetic": False, "source": f"persuasionforgood ({len(dialogues)} dialogues of this copy; Wang et al."
@@ -48,12 +48,12 @@ def persuasion(args):
                "roles": "persuader = rep, persuadee = prospect; an utterance = one role's sentences in one turn",
                "times": f"SYNTHESISED from text length only: {data.SECONDS_PER_WORD} s per word (150 words per "
                         "minute), utterances back to back; time-based metrics are word-count proxies",
-               "trackers": data.PERSUASION_TRACKERS,
+               "trackers": data.PERSUASION_TRACKERS, "left_out_timing_only": data.TIMING_ONLY,
                "prospect_utterances_with_tone": len(flat)}
     notes = [f"No timestamps in the chat: each utterance lasts words x {data.SECONDS_PER_WORD} s and the next starts "
              "when it ends. So talk ratio, monologue, customer story, duration and switches per minute are proxies "
-             "built from word counts; patience, interruptions, silences and words per minute are constant and "
-             "dropped. The same Java code computes them as for calls, which keeps one feature definition.",
+             "built from word counts; patience, interruptions, silences and words per minute need real timing and "
+             "are left out (" + ", ".join(data.TIMING_ONLY) + "). The same Java code computes them as for calls, which keeps one feature definition.",
              "Tone: every non-blank persuadee utterance embedded by deploy/local/embed.sh (BGE-small) and scored by "
              "the tone v1 head (SST-2 movie reviews: a weak judge of chat); mean, slope over the dialogue, last third "
              "minus first third.",
@@ -64,7 +64,7 @@ def persuasion(args):
              "No model is exported from these data: serving scores sales calls (ml/models/call-win/v1), and these "
              "features include tone aggregates serving does not compute yet."]
     pipeline.run("persuasionforgood", records, y, [], numeric, dataset, cfg=args.cfg, report=args.report,
-                 card_notes=notes,
+                 card_notes=notes, ablations={"no_tone": data.TONE_FEATURES},
                  timing={"rows_and_features_seconds": round(prep, 1),
                          "call_features_seconds": None if f_seconds is None else round(f_seconds, 1),
                          "embedding_seconds": None if e_seconds is None else round(e_seconds, 1)})

@@ -138,7 +138,7 @@ def test_end_to_end_report_and_export_with_parity(tmp_path):
     for r in m["results"].values():
         assert set(r) == {"roc_auc", "pr_auc", "brier", "lift_top_decile", "ece"}
         assert len(r["roc_auc"]["folds"]) == 3 and r["roc_auc"]["ci95"][0] <= r["roc_auc"]["mean"]
-    assert m["features"]["dropped"] == {"patienceMs": "missing in every row", "silences": "constant (0)"}
+    assert m["features"]["dropped"] == {"patienceMs": "missing in every row", "silences": "one value (0)"}
     for f in ("metrics.json", "card.md", "roc.png", "calibration.png"):
         assert (tmp_path / "r" / f).exists()
     _check_bundle(tmp_path / "v1")
