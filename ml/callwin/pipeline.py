@@ -244,7 +244,8 @@ def run(name, records, y, categorical, numeric, dataset, cfg=None, groups=None, 
         ablation = {}
         for label, drop in (ablations or {}).items():
             log(f"ablation {label}: without {', '.join(drop)}")
-            r, _, _ = cross_validate(records, y, categorical, [n for n in numeric if n not in drop], cfg, groups, log)
+            r, _, _ = cross_validate(records, y, [c for c in categorical if c not in drop],
+                                     [n for n in numeric if n not in drop], cfg, groups, log)
             ablation[label] = {"without": list(drop), "roc_auc": {n: r[n]["roc_auc"] for n in MODELS}}
         report = Path(report or REPO_ROOT / "ml" / "reports" / name)
         report.mkdir(parents=True, exist_ok=True)

@@ -96,14 +96,17 @@ def sales_world(args):
              "competitor) plus fit, deal size and per-deal noise, so the call features are known to carry signal "
              "here; how much transfers to real calls is unmeasured.",
              "One row per recorded call that started before its deal closed; the label is the deal's outcome, so "
-             "a deal's calls share it; folds are grouped by deal. callType is strong context: a negotiation call "
-             "means the deal already passed three stages.",
+             "a deal's calls share it; folds are grouped by deal. callType looked like strong context (a negotiation "
+             "call means the deal passed three stages), but the no_context ablation shows no measurable gain from it "
+             "here.",
              "Features are exactly what deploy/local/call-features.sh (CallFeaturesCommand, default trackers) "
              "writes, plus the context it copies through (callType, dealTier); no synthetic_* attribute is read.",
              "No tone features: serving would need the encoder + tone head per utterance first; the persuasion "
              "report measures what tone adds there."]
     pipeline.run("sales-world-calls", records, y, categorical, numeric, dataset, cfg=args.cfg, groups=groups,
                  report=args.report, out=args.out, card_notes=notes,
+                 ablations={"no_context": categorical,
+                            "metrics_only": categorical + [n for n in numeric if "Mentions" in n]},
                  timing={"rows_and_features_seconds": round(prep, 1),
                          "call_features_seconds": None if f_seconds is None else round(f_seconds, 1)})
     print(f"total wall time {time.time() - t0:.0f} s")
