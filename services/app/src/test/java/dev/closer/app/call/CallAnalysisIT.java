@@ -87,6 +87,11 @@ class CallAnalysisIT {
         await().atMost(WAIT).until(() -> Db.count(em, "select count(*) from leads where id in (?1, ?2)", lead,
                 westLead) == 2 && Db.count(em, "select count(*) from deals where id = ?1", deal) == 1);
 
+        // A subscriber to call.analysed (nobody listens at the URL: the delivery is queued, which is what we check).
+        int subscription = Api.as(t.admin()).contentType("application/json")
+                .body(Map.of("url", "http://127.0.0.1:9/closer-calls", "events", List.of("call.analysed")))
+                .post("/api/v1/outbound/subscriptions").then().statusCode(201).extract().path("id");
+
         // JSON, as the rep who owns the lead, in shuffled order (the analysis sorts).
         List<Utterance> shuffled = new ArrayList<>(PROPOSAL_CALL);
         java.util.Collections.reverse(shuffled);
@@ -122,6 +127,15 @@ class CallAnalysisIT {
 
         await().atMost(WAIT).until(() -> Db.count(em,
                 "select count(*) from call_analyses where call_id in (?1, ?2)", jsonCall, vttCall) == 2);
+
+        JsonNode delivery = JSON.readTree(Db.text(em, "select payload::text from webhook_deliveries "
+                + "where subscription_id = ?1 and event_type = 'call.analysed' and payload -> 'data' ->> 'callId' = ?2",
+                (long) subscription, jsonCall));
+        assertEquals("closer.call.analysed", delivery.path("type").asText());
+        assertEquals(deal, delivery.path("data").path("dealId").asText());
+        assertTrue(delivery.path("data").path("warnings").toString().contains("pricing_not_discussed"));
+        assertTrue(delivery.path("data").path("winProbability").isNull(), "no call-win model is served");
+        Api.as(t.admin()).delete("/api/v1/outbound/subscriptions/" + subscription).then().statusCode(204);
 
         // Metrics: exactly CallMetrics' for the same utterances (numbers compared as numbers).
         JsonNode stored = JSON.readTree(Db.text(em, "select metrics::text from call_analyses where call_id = ?1",
