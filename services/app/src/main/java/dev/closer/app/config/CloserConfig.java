@@ -42,6 +42,8 @@ public interface CloserConfig {
 
     Text text();
 
+    Calls calls();
+
     interface Topics {
         /** CRM entity and activity events (CloudEvents, keyed by subject). */
         @WithDefault("closer.crm-events")
@@ -503,5 +505,40 @@ public interface CloserConfig {
         /** The tone head, likewise. */
         @WithDefault("tone/v1")
         String toneModel();
+    }
+
+    /** Call analysis (call.CallAnalysis): metrics, tone, trackers and deal warnings of every transcribed call. */
+    interface Calls {
+        /** Analyse calls as they arrive (the call-analysis worker). */
+        @WithDefault("true")
+        boolean analyse();
+
+        /** How often the worker looks for calls not analysed yet. */
+        @WithDefault("1s")
+        Duration analyseInterval();
+
+        /** Calls analysed in one transaction (a 60-minute call is ~1,000 utterances through the encoder). */
+        @WithDefault("4")
+        int analyseBatch();
+
+        /** Largest transcript POST /api/v1/calls takes (JSON, WebVTT or segment JSON). */
+        @WithDefault("10M")
+        MemorySize maxTranscriptSize();
+
+        /** Warning no_activity: nothing from or to the lead (activity, email, reply, call) for this many days. */
+        @WithDefault("14")
+        int noActivityDays();
+
+        /** Warning ghosted: no reply, activity or call since the rep's last email, this many days after it. */
+        @WithDefault("7")
+        int ghostedDays();
+
+        /** Warning stalled_in_stage: the deal has been in its current stage for longer than this many days. */
+        @WithDefault("30")
+        int stalledDays();
+
+        /** Warning pricing_not_discussed: deal stages by which pricing should have come up on a call. */
+        @WithDefault("proposal,negotiation")
+        List<String> lateStages();
     }
 }
