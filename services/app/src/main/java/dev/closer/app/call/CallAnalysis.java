@@ -142,8 +142,10 @@ public class CallAnalysis {
     private void analyse(Connection c, Pending call, List<CallAnalyzer.Tracker> active) throws Exception {
         long started = System.nanoTime();
         CallAnalyzer.Result r;
+        List<Utterance> utterances;
         try {
-            r = analyzer().analyse(json.readValue(call.utterances(), UTTERANCES), active);
+            utterances = json.readValue(call.utterances(), UTTERANCES);
+            r = analyzer().analyse(utterances, active);
         } catch (InvalidTranscriptException e) {
             LOG.warnf("Call %s cannot be analysed: %s", call.id(), e.getMessage());
             try (PreparedStatement ps = c.prepareStatement(
@@ -156,7 +158,7 @@ public class CallAnalysis {
             return;
         }
         List<DealWarnings.Warning> found = warnings.of(c, call.leadId(), call.dealId(), call.id(), r.trackerHits());
-        Double win = winOdds.predict(call.id(), call.dealId(), r).orElse(null);
+        Double win = winOdds.predict(call.id(), call.dealId(), utterances, r).orElse(null);
         CallMetrics.Result m = r.metrics();
         ObjectNode tone = json.createObjectNode();
         tone.set("utterances", json.valueToTree(r.tone().utterances()));

@@ -540,5 +540,12 @@ public interface CloserConfig {
         /** Warning pricing_not_discussed: deal stages by which pricing should have come up on a call. */
         @WithDefault("proposal,negotiation")
         List<String> lateStages();
+
+        /**
+         * The call-win model, {@code <name>/<version>} under closer.models.dir or built into the app; {@code none}
+         * serves no win odds.
+         */
+        @WithDefault("call-win/v1")
+        String winModel();
     }
 }

@@ -39,6 +39,7 @@ public class TextModels {
     private TextClassifier intent;
     private TextClassifier tone;
     private TabularModel reply;
+    private TabularModel callWin;
 
     void onStart(@Observes StartupEvent event) {
         if (config.text().preload()) {
@@ -92,17 +93,36 @@ public class TextModels {
     }
 
     /**
-     * The reply model ({@code closer.emails.reply-model}): a tabular model that also reads the email's text. It loads
-     * only when it reproduces its parity.jsonl and reads the configured encoder's vectors.
+     * The reply model ({@code closer.emails.reply-model}): a tabular model that also reads the email's text, through
+     * the configured encoder.
      */
     public synchronized TabularModel replyModel() {
         if (reply == null) {
-            String nameAndVersion = config.emails().replyModel();
-            ModelBundle.Files files = files(nameAndVersion);
-            ModelBundle bundle = ModelBundle.from(files);
-            if (!bundle.spec().hasText()) {
-                throw new InferenceException("Model " + bundle.id() + " reads no text: not a reply model");
-            }
+            reply = tabular(config.emails().replyModel(), true);
+        }
+        return reply;
+    }
+
+    /** The call-win model ({@code closer.calls.win-model}): p(won) of a call's deal from its per-call features. */
+    public synchronized TabularModel callWinModel() {
+        if (callWin == null) {
+            callWin = tabular(config.calls().winModel(), false);
+        }
+        return callWin;
+    }
+
+    /**
+     * A tabular bundle, loaded only when it reproduces its parity.jsonl and, if it reads a text, reads the configured
+     * encoder's vectors.
+     */
+    private TabularModel tabular(String nameAndVersion, boolean readsText) {
+        ModelBundle.Files files = files(nameAndVersion);
+        ModelBundle bundle = ModelBundle.from(files);
+        if (bundle.spec().hasText() != readsText) {
+            throw new InferenceException("Model " + bundle.id() + (readsText ? " reads no text" : " reads a text")
+                    + ": not the kind of model this setting takes");
+        }
+        if (readsText) {
             EncoderModel encoderModel = encoder().model();
             if (!bundle.spec().text().encoder().equals(encoderModel.id())
                     || bundle.spec().text().dimension() != encoderModel.dimension()) {
@@ -110,24 +130,23 @@ public class TextModels {
                         + " vectors but the encoder is " + encoderModel.id() + ": set closer.text.encoder="
                         + bundle.spec().text().encoder());
             }
-            CloserConfig.Inference inference = config.inference();
-            TabularModel model = TabularModel.open(bundle, new InferenceOptions(inference.device(),
-                    inference.cudaDeviceId(), 1, 1));
-            ParityCheck.Result parity;
-            try {
-                parity = ParityCheck.check(model, files.require(ParityCheck.FILE));
-            } catch (IOException | RuntimeException e) {
-                model.close();
-                throw new InferenceException("Model " + bundle.id() + ": no parity check: " + e.getMessage(), e);
-            }
-            if (!parity.passed()) {
-                model.close();
-                throw new InferenceException("Model " + bundle.id() + " does not load: " + parity.summary());
-            }
-            LOG.infof("Reply model %s loaded from %s: %s", bundle.id(), files.where(), parity.summary());
-            reply = model;
         }
-        return reply;
+        CloserConfig.Inference inference = config.inference();
+        TabularModel model = TabularModel.open(bundle, new InferenceOptions(inference.device(),
+                inference.cudaDeviceId(), 1, 1));
+        ParityCheck.Result parity;
+        try {
+            parity = ParityCheck.check(model, files.require(ParityCheck.FILE));
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw new InferenceException("Model " + bundle.id() + ": no parity check: " + e.getMessage(), e);
+        }
+        if (!parity.passed()) {
+            model.close();
+            throw new InferenceException("Model " + bundle.id() + " does not load: " + parity.summary());
+        }
+        LOG.infof("Model %s loaded from %s: %s", bundle.id(), files.where(), parity.summary());
+        return model;
     }
 
     private ModelBundle.Files files(String nameAndVersion) {
@@ -162,6 +181,9 @@ public class TextModels {
         }
         if (reply != null) {
             reply.close();
+        }
+        if (callWin != null) {
+            callWin.close();
         }
         if (encoder != null) {
             encoder.close();

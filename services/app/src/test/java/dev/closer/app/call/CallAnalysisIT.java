@@ -134,7 +134,11 @@ class CallAnalysisIT {
         assertEquals("closer.call.analysed", delivery.path("type").asText());
         assertEquals(deal, delivery.path("data").path("dealId").asText());
         assertTrue(delivery.path("data").path("warnings").toString().contains("pricing_not_discussed"));
-        assertTrue(delivery.path("data").path("winProbability").isNull(), "no call-win model is served");
+        // The call-win model (ml/models/call-win/v1) scored the call of a deal; the stored odds are the ones sent.
+        double win = delivery.path("data").path("winProbability").asDouble(-1);
+        assertTrue(win > 0 && win < 1, "win probability " + delivery.path("data").path("winProbability"));
+        assertEquals(win, Double.parseDouble(Db.text(em,
+                "select win_probability::text from call_analyses where call_id = ?1", jsonCall)), 1e-6);
         Api.as(t.admin()).delete("/api/v1/outbound/subscriptions/" + subscription).then().statusCode(204);
 
         // Metrics: exactly CallMetrics' for the same utterances (numbers compared as numbers).
