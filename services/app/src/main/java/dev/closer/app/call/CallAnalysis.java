@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.closer.app.config.CloserConfig;
+import dev.closer.app.db.TableQueue;
+import dev.closer.app.outbound.OutboundEvents;
 import dev.closer.app.text.TextModels;
 import dev.closer.inference.text.TextClassifier;
 import dev.closer.ingest.call.CallAnalyzer;
@@ -19,8 +21,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
@@ -101,13 +101,7 @@ public class CallAnalysis {
         if (!config.calls().analyse()) {
             return;
         }
-        try {
-            while (analysePending(config.calls().analyseBatch()) == config.calls().analyseBatch()) {
-                // a full batch: there may be more
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "Analysing calls failed; they stay queued and are tried again");
-        }
+        TableQueue.drain(LOG, "Analysing calls", config.calls().analyseBatch(), this::analysePending);
     }
 
     /** Analyses and stores up to {@code limit} calls not analysed yet; returns how many were taken. */
@@ -227,21 +221,6 @@ public class CallAnalysis {
         } else {
             data.putNull("winProbability");
         }
-        ObjectNode payload = json.createObjectNode();
-        payload.put("id", eventId);
-        payload.put("type", "closer." + EVENT);
-        payload.put("time", OffsetDateTime.now(ZoneOffset.UTC).toString());
-        payload.set("data", data);
-        try (PreparedStatement ps = c.prepareStatement("""
-                insert into webhook_deliveries (subscription_id, event_id, event_type, payload)
-                select s.id, ?, ?, ?::jsonb from webhook_subscriptions s
-                 where s.active and s.writer is null and ? = any (s.events)
-                on conflict do nothing""")) {
-            ps.setString(1, eventId);
-            ps.setString(2, EVENT);
-            ps.setString(3, payload.toString());
-            ps.setString(4, EVENT);
-            ps.executeUpdate();
-        }
+        OutboundEvents.enqueue(c, EVENT, eventId, data);
     }
 }

@@ -3,6 +3,8 @@ package dev.closer.app.email;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.closer.app.config.CloserConfig;
+import dev.closer.app.db.TableQueue;
+import dev.closer.app.outbound.OutboundEvents;
 import dev.closer.app.text.TextModels;
 import dev.closer.app.text.Tone;
 import dev.closer.inference.text.ReplyText;
@@ -16,8 +18,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -116,13 +116,7 @@ public class ReplyIntents {
         if (!config.emails().classifyReplies()) {
             return;
         }
-        try {
-            while (classifyPending(config.emails().classifyBatch()) == config.emails().classifyBatch()) {
-                // a full batch: there may be more
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "Classifying replies failed; they stay queued and are tried again");
-        }
+        TableQueue.drain(LOG, "Classifying replies", config.emails().classifyBatch(), this::classifyPending);
     }
 
     /** Classifies and stores up to {@code limit} replies not classified yet; returns how many. */
@@ -210,7 +204,6 @@ public class ReplyIntents {
 
     /** One outbound delivery per active subscription to email.reply.classified, sent by OutboundDeliveries. */
     private void enqueueWebhooks(Connection c, Pending reply, Classified r) throws SQLException {
-        String eventId = "reply-" + reply.id() + "-classified";
         ObjectNode data = json.createObjectNode();
         data.put("replyId", reply.id());
         data.put("leadId", reply.leadId());
@@ -220,22 +213,7 @@ public class ReplyIntents {
         data.put("acted", r.acted());
         data.put("needsReview", r.needsReview());
         data.put("model", r.model());
-        ObjectNode payload = json.createObjectNode();
-        payload.put("id", eventId);
-        payload.put("type", "closer." + EVENT);
-        payload.put("time", OffsetDateTime.now(ZoneOffset.UTC).toString());
-        payload.set("data", data);
-        try (PreparedStatement ps = c.prepareStatement("""
-                insert into webhook_deliveries (subscription_id, event_id, event_type, payload)
-                select s.id, ?, ?, ?::jsonb from webhook_subscriptions s
-                 where s.active and s.writer is null and ? = any (s.events)
-                on conflict do nothing""")) {
-            ps.setString(1, eventId);
-            ps.setString(2, EVENT);
-            ps.setString(3, payload.toString());
-            ps.setString(4, EVENT);
-            ps.executeUpdate();
-        }
+        OutboundEvents.enqueue(c, EVENT, "reply-" + reply.id() + "-classified", data);
     }
 
     private static String abbreviate(String s, int max) {

@@ -1,6 +1,7 @@
 package dev.closer.app.email;
 
 import dev.closer.app.config.CloserConfig;
+import dev.closer.app.db.TableQueue;
 import dev.closer.app.text.TextModels;
 import dev.closer.inference.tabular.TabularModel;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -46,13 +47,7 @@ public class SentEmailPredictions {
         if (!config.emails().predictSent()) {
             return;
         }
-        try {
-            while (predictPending(config.emails().classifyBatch()) == config.emails().classifyBatch()) {
-                // a full batch: there may be more
-            }
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "Predicting sent emails failed; they stay queued and are tried again");
-        }
+        TableQueue.drain(LOG, "Predicting sent emails", config.emails().classifyBatch(), this::predictPending);
     }
 
     /** Predicts and stores up to {@code limit} sent emails not predicted yet; returns how many. */
