@@ -23,9 +23,11 @@ describe('deals', () => {
     expect(days(null)).toBe('–');
   });
 
-  test('totals skip missing amounts and count deals with warnings', () => {
-    expect(dealTotals([deal({ amount: 100 }), deal({ amount: null, warnings: [{ code: 'ghosted', message: '', evidence: null }] })]))
-      .toEqual({ deals: 2, amount: 100, warned: 1 });
-    expect(dealTotals([])).toEqual({ deals: 0, amount: 0, warned: 0 });
+  test('totals per currency, never added across currencies; missing amounts skipped; deals with warnings counted', () => {
+    expect(dealTotals([deal({ amount: 100, currency: 'EUR' }), deal({ amount: 50, currency: 'EUR' }),
+      deal({ amount: 7, currency: 'INR' }), deal({ amount: 3 }),
+      deal({ amount: null, warnings: [{ code: 'ghosted', message: '', evidence: null }] })]))
+      .toEqual({ deals: 5, amounts: ['3', '€150', '₹7'], warned: 1 });
+    expect(dealTotals([])).toEqual({ deals: 0, amounts: [], warned: 0 });
   });
 });

@@ -39,11 +39,20 @@ export function days(n: number | null | undefined): string {
   return `${n} day${n === 1 ? '' : 's'}`;
 }
 
-/** Totals for the page's header: deals, open amount (deals without an amount left out), deals with warnings. */
-export function dealTotals(deals: OpenDeal[]): { deals: number; amount: number; warned: number } {
+/**
+ * Totals for the page's header: deals, the open amount per currency (amounts in different currencies are never
+ * added up; deals without an amount left out), deals with warnings.
+ */
+export function dealTotals(deals: OpenDeal[]): { deals: number; amounts: string[]; warned: number } {
+  const byCurrency = new Map<string, number>();
+  for (const d of deals) {
+    if (d.amount == null) continue;
+    const c = d.currency ?? '';
+    byCurrency.set(c, (byCurrency.get(c) ?? 0) + d.amount);
+  }
   return {
     deals: deals.length,
-    amount: deals.reduce((s, d) => s + (d.amount ?? 0), 0),
+    amounts: [...byCurrency].sort(([a], [b]) => a.localeCompare(b)).map(([c, n]) => money(n, c || null)),
     warned: deals.filter((d) => d.warnings.length > 0).length,
   };
 }

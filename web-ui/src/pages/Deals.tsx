@@ -48,7 +48,7 @@ function DealTable({ deals, stale }: { deals: OpenDeal[]; stale: boolean }) {
 
   return (
     <>
-      <p className="sub">{totals.deals} open deal{totals.deals === 1 ? '' : 's'}, {money(totals.amount)} in all;
+      <p className="sub">{totals.deals} open deal{totals.deals === 1 ? '' : 's'}{totals.amounts.length > 0 && <>, {totals.amounts.join(' + ')} in all</>};
         {' '}{totals.warned} with warnings. Win odds and warnings are the latest analysed call's.</p>
       <table className={`deals rows ${stale ? 'stale' : ''}`} aria-busy={stale}>
         <caption className="visually-hidden">
