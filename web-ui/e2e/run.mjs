@@ -310,12 +310,71 @@ try {
     }
   });
 
-  await check('calls and deals say what they arrive with', async () => {
-    for (const [path, text, name] of [['/calls', 'issue #6', '07-calls'], ['/deals', 'issue #6', '08-deals']]) {
-      await page.goto(URL_ + path);
-      await page.getByText(text).first().waitFor();
-      await shot(page, name);
+  await check('the Calls page lists the calls with their key metrics, and opens one by keyboard', async () => {
+    const api = await (await apiAs(ADMIN, '/api/v1/calls?limit=200')).json();
+    assert(api.calls.length > 0, 'the API lists no calls: the world has none, or they are not stored');
+    await load(page, '/calls', 'table.calls tbody tr', 'calls');
+    const rows = page.locator('table.calls tbody tr');
+    assert(await rows.count() === api.calls.length, `the table has ${await rows.count()} rows, the API ${api.calls.length}`);
+    // The first analysed call shows its talk ratio as a percentage.
+    const analysed = api.calls.findIndex((c) => c.status === 'analysed');
+    assert(analysed >= 0, 'no call is analysed');
+    const talk = await rows.nth(analysed).locator('td').nth(2).innerText();
+    assert(/^\d+%$/.test(talk.trim()), `the talk ratio reads "${talk}"`);
+    await shot(page, '07-calls');
+    await rows.first().focus();
+    for (let i = 0; i < analysed; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname === `/calls/${encodeURIComponent(api.calls[analysed].id)}`);
+  });
+
+  await check('a call page shows the speaker timeline and tone, and a tracker hit jumps to the transcript', async () => {
+    const calls = (await (await apiAs(ADMIN, '/api/v1/calls?limit=200')).json()).calls;
+    // A call with tracker hits (the world's calls talk about pricing, budget, next steps ...), else any analysed one.
+    let withHits = null;
+    for (const c of calls.filter((x) => x.status === 'analysed')) {
+      const d = await (await apiAs(ADMIN, `/api/v1/calls/${encodeURIComponent(c.id)}`)).json();
+      if ((d.analysis?.trackerHits ?? []).length > 0) { withHits = d; break; }
     }
+    assert(withHits, 'no analysed call of the world has a tracker hit');
+    await load(page, `/calls/${encodeURIComponent(withHits.id)}`, '[data-testid=timeline] svg', 'call');
+    const speakers = new Set(withHits.utterances.map((u) => u.speaker));
+    for (const s of speakers) {
+      await page.locator('[data-testid=timeline] svg text', { hasText: s }).first().waitFor();
+    }
+    await page.getByTestId('call-metrics').getByText('Win odds').waitFor();
+    await page.getByRole('heading', { name: 'Tone' }).waitFor();
+    const hit = withHits.analysis.trackerHits[withHits.analysis.trackerHits.length - 1];
+    await page.locator(`[data-testid=tracker-hits] button[data-hit-index="${hit.index}"]`).first().click();
+    const target = page.locator(`#utterance-${hit.index}`);
+    await until(async () => (await target.getAttribute('class'))?.includes('highlight'),
+      `utterance ${hit.index} is not highlighted after its hit was clicked`);
+    assert(await target.evaluate((el) => document.activeElement === el), 'the hit\'s utterance does not have the focus');
+    const box = await target.boundingBox();
+    const list = await page.getByTestId('transcript').boundingBox();
+    assert(box && list && box.y >= list.y - 1 && box.y + box.height <= list.y + list.height + 1,
+      'the hit\'s utterance is not scrolled into the transcript\'s view');
+    assert((await target.innerText()).includes(withHits.utterances.find((u) => u.index === hit.index).text.slice(0, 20)),
+      'the highlighted utterance is not the hit\'s');
+    await shot(page, '07b-call');
+  });
+
+  await check('the Deals page lists the open deals with win odds and warnings', async () => {
+    const deals = await (await apiAs(ADMIN, '/api/v1/deals?status=open')).json();
+    if (deals.length === 0) {
+      await load(page, '/deals', 'text=No open deals', 'deals');
+    } else {
+      await load(page, '/deals', 'table.deals tbody tr', 'deals');
+      const rows = await page.locator('table.deals tbody tr').count();
+      assert(rows === deals.length, `the table has ${rows} rows, the API ${deals.length} open deals`);
+      assert(deals.every((d) => !['closed_won', 'closed_lost'].includes(d.stage)), 'the API lists a closed deal');
+    }
+    await shot(page, '08-deals');
+  });
+
+  await check("the overview shows the calls' talk ratio against the 43% reference", async () => {
+    await page.goto(URL_ + '/');
+    await page.getByTestId('call-talk').locator('svg text', { hasText: '43% reference' }).waitFor();
   });
 
   await check('sign-out forgets the key', async () => {

@@ -9,6 +9,8 @@ import { LeadPage } from './pages/LeadPage';
 import { Models } from './pages/Models';
 import { Emails } from './pages/Emails';
 import { Placeholder } from './pages/Placeholder';
+import { CallPage, Calls } from './pages/Calls';
+import { Deals } from './pages/Deals';
 
 export function App() {
   const [me, setMe] = useState<Me | null>(null);
@@ -57,10 +59,9 @@ export function App() {
           <Route path="/models" element={<Models me={me} />} />
           <Route path="/emails" element={<Emails me={me} />} />
           <Route path="/emails/sequences/:id" element={<Emails me={me} />} />
-          <Route path="/calls" element={<Placeholder title="Calls" issue="#6 (call analysis)"
-            what="this week's calls with talk ratio, topics and tone" />} />
-          <Route path="/deals" element={<Placeholder title="Deals" issue="#6 (call analysis and win odds)"
-            what="open deals with their win odds and warnings" />} />
+          <Route path="/calls" element={<Calls />} />
+          <Route path="/calls/:id" element={<CallPage />} />
+          <Route path="/deals" element={<Deals />} />
           <Route path="*" element={<Placeholder title="Page not found" what="" issue="" />} />
         </Routes>
       </main>

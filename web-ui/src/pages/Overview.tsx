@@ -3,6 +3,7 @@ import { Link } from 'react-router-dom';
 import type { DailyFigures, Overview as OverviewData, ScoreChange } from '../api';
 import { EChart, GRADE_COLORS } from '../components/EChart';
 import { Async, Empty } from '../components/State';
+import { referencePosition, talkHistogram, type CallAggregates } from '../calls';
 import { day, leadName, pct, relative, signed } from '../format';
 import { addChange, isHot, openScoreStream, type LiveStatus } from '../live';
 import type { Me } from '../session';
@@ -36,10 +37,7 @@ export function Overview({ me }: { me: Me }) {
             {(d) => <ReplyTrend data={d} />}
           </Async>
         </div>
-        <div className="card">
-          <h2>This week's calls</h2>
-          <Empty>Talk ratio against the 43% reference arrives with issue #6 (call analysis).</Empty>
-        </div>
+        <CallTalk />
       </div>
       {/* Organisation-wide figures: the API gives them to admins only, so nobody else asks. */}
       {me.role === 'admin' && <Daily />}
@@ -192,5 +190,48 @@ function LiveScores({ me }: { me: Me }) {
           </ul>
         )}
     </div>
+  );
+}
+
+/** The talk-ratio distribution of the analysed calls the caller may see, against the 43% reference. */
+function CallTalk() {
+  const data = useApi<CallAggregates>('/api/v1/calls/aggregates?by=rep');
+  return (
+    <div className="card" data-testid="call-talk">
+      <h2>Calls: talk ratio</h2>
+      <Async data={data} what="the call aggregates" isEmpty={(d) => talkHistogram(d).calls === 0}
+        empty="No analysed calls yet. Calls are analysed in the background as they arrive.">
+        {(d) => <TalkHistogram a={d} />}
+      </Async>
+    </div>
+  );
+}
+
+function TalkHistogram({ a }: { a: CallAggregates }) {
+  const h = useMemo(() => talkHistogram(a), [a]);
+  const ref = pct(a.talkRatioReference);
+  const option = useMemo(() => ({
+    grid: { left: 40, right: 16, top: 30, bottom: 44 },
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'category', data: h.labels, name: "rep's share of the talk", nameLocation: 'middle', nameGap: 28 },
+    yAxis: { type: 'value', minInterval: 1, name: 'calls' },
+    series: [{
+      name: 'Calls', type: 'bar', data: h.counts, barCategoryGap: '10%',
+      markLine: {
+        symbol: 'none', silent: true, lineStyle: { color: '#dc2626', type: 'dashed', width: 2 },
+        label: { formatter: `${ref} reference`, position: 'end' },
+        data: [{ xAxis: referencePosition(a) }],
+      },
+    }],
+  }), [a, h, ref]);
+  const mean = a.groups.reduce((s, g) => s + (g.meanTalkRatio ?? 0) * g.calls, 0)
+    / Math.max(1, a.groups.reduce((s, g) => s + (g.meanTalkRatio == null ? 0 : g.calls), 0));
+  return (
+    <>
+      <EChart option={option} height={220}
+        label={`Talk ratio of ${h.calls} analysed calls in 10% bins, against the ${ref} reference.`} />
+      <p className="sub">{h.calls} analysed call{h.calls === 1 ? '' : 's'} (all you may see, not only this week:
+        the aggregates have no date filter); mean talk ratio {pct(mean)} against the {ref} reference.</p>
+    </>
   );
 }

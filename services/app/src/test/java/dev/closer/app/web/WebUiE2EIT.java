@@ -50,7 +50,9 @@ class WebUiE2EIT {
     public static class WithUi implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.quinoa", "true");
+            // The call worker on, so the Calls pages have analysed calls (it is off in other tests).
+            return Map.of("quarkus.quinoa", "true", "closer.calls.analyse", "true",
+                    "closer.calls.analyse-interval", "200ms");
         }
     }
 
@@ -94,6 +96,7 @@ class WebUiE2EIT {
 
         rescoreEverything(admin);
         refreshSequenceCounts(admin);
+        awaitCallAnalyses();
 
         Path shots = Path.of("target/e2e-screenshots").toAbsolutePath();
         Path log = Path.of("target/e2e.log").toAbsolutePath();
@@ -177,6 +180,15 @@ class WebUiE2EIT {
             return !Api.as(admin).get("/api/v1/sequences").then().statusCode(200).extract().jsonPath().getList("$")
                     .isEmpty();
         });
+    }
+
+    /** The world's calls analysed (the worker runs in this profile), so the Calls pages show their analyses. */
+    private void awaitCallAnalyses() {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> count(
+                "select count(*) from calls where lead_id like ?1", PREFIX + "%") > 0 && count("""
+                select count(*) from calls c where c.lead_id like ?1
+                   and not exists (select 1 from call_analyses a where a.call_id = c.id)
+                   and c.analysis_error is null""", PREFIX + "%") == 0);
     }
 
     private List<?> rows(String sql, Object... params) {

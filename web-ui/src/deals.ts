@@ -1,0 +1,58 @@
+// Deals: the API shape of GET /api/v1/deals and its formatting. Unit-tested in deals.test.ts.
+import type { Warning } from './calls';
+
+/** An open deal (DealQueries.OpenDeal): the call fields are its latest analysed call's, null without one. */
+export interface OpenDeal {
+  id: string;
+  name: string;
+  leadId: string | null;
+  accountId: string | null;
+  amount: number | null;
+  currency: string | null;
+  stage: string;
+  ownerId: string | null;
+  stageSince: string | null;
+  daysInStage: number | null;
+  calls: number;
+  lastCallId: string | null;
+  lastCallAt: string | null;
+  winProbability: number | null;
+  warnings: Warning[];
+}
+
+/** 50000, "EUR" -> "€50,000"; no currency -> "50,000"; null -> "–". */
+export function money(amount: number | null | undefined, currency?: string | null): string {
+  if (amount == null || Number.isNaN(amount)) return '–';
+  if (currency && /^[A-Z]{3}$/.test(currency)) {
+    try {
+      return new Intl.NumberFormat('en', { style: 'currency', currency, maximumFractionDigits: 0 }).format(amount);
+    } catch {
+      /* an unknown code: plain number below */
+    }
+  }
+  return new Intl.NumberFormat('en', { maximumFractionDigits: 0 }).format(amount);
+}
+
+/** "0 days", "1 day", "12 days"; null -> "–". */
+export function days(n: number | null | undefined): string {
+  if (n == null) return '–';
+  return `${n} day${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * Totals for the page's header: deals, the open amount per currency (amounts in different currencies are never
+ * added up; deals without an amount left out), deals with warnings.
+ */
+export function dealTotals(deals: OpenDeal[]): { deals: number; amounts: string[]; warned: number } {
+  const byCurrency = new Map<string, number>();
+  for (const d of deals) {
+    if (d.amount == null) continue;
+    const c = d.currency ?? '';
+    byCurrency.set(c, (byCurrency.get(c) ?? 0) + d.amount);
+  }
+  return {
+    deals: deals.length,
+    amounts: [...byCurrency].sort(([a], [b]) => a.localeCompare(b)).map(([c, n]) => money(n, c || null)),
+    warned: deals.filter((d) => d.warnings.length > 0).length,
+  };
+}
