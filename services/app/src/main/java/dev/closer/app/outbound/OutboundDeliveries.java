@@ -174,14 +174,21 @@ public class OutboundDeliveries {
         }
     }
 
+    /** The record's score change; null (skipped, with a log line) when it is not one, so fan-out goes on. */
     private ScorePublisher.ScoreChanged readScoreChange(ConsumerRecord<String, byte[]> record) {
+        String problem;
         try {
-            return json.readValue(record.value(), ScorePublisher.ScoreChanged.class);
+            ScorePublisher.ScoreChanged change = json.readValue(record.value(), ScorePublisher.ScoreChanged.class);
+            if (change.leadId() != null && change.grade() != null && change.scoredAt() != null) {
+                return change;
+            }
+            problem = "no leadId, grade or scoredAt";
         } catch (IOException e) {
-            LOG.warnf("Scores topic %s-%d@%d is not a score change (%s); skipped", record.topic(),
-                    record.partition(), record.offset(), e.getMessage());
-            return null;
+            problem = e.getMessage();
         }
+        LOG.warnf("Scores topic %s-%d@%d is not a score change (%s); skipped", record.topic(), record.partition(),
+                record.offset(), problem);
+        return null;
     }
 
     private void add(PreparedStatement ps, Subscription s, ScorePublisher.ScoreChanged change, String event)
@@ -189,11 +196,7 @@ public class OutboundDeliveries {
         String eventId = "score-" + change.scoreId() + "-" + event;
         ObjectNode data = json.valueToTree(change);
         data.remove("type");
-        ObjectNode payload = json.createObjectNode();
-        payload.put("id", eventId);
-        payload.put("type", "closer." + event);
-        payload.put("time", change.scoredAt());
-        payload.set("data", data);
+        ObjectNode payload = OutboundEvents.envelope(event, eventId, change.scoredAt(), data);
         ps.setLong(1, s.id());
         ps.setString(2, eventId);
         ps.setString(3, event);

@@ -17,6 +17,16 @@ public final class OutboundEvents {
     private OutboundEvents() {
     }
 
+    /** The body every outbound event has: {@code {"id", "type": "closer.<event>", "time", "data"}}. */
+    public static ObjectNode envelope(String event, String eventId, String time, ObjectNode data) {
+        ObjectNode payload = data.objectNode();
+        payload.put("id", eventId);
+        payload.put("type", "closer." + event);
+        payload.put("time", time);
+        payload.set("data", data);
+        return payload;
+    }
+
     /**
      * @param event   the event's name as subscriptions list it, e.g. {@code email.reply.classified}
      * @param eventId unique per event: a second enqueue of the same id adds nothing
@@ -24,11 +34,7 @@ public final class OutboundEvents {
      *                {@code time}) is added here
      */
     public static void enqueue(Connection c, String event, String eventId, ObjectNode data) throws SQLException {
-        ObjectNode payload = data.objectNode();
-        payload.put("id", eventId);
-        payload.put("type", "closer." + event);
-        payload.put("time", OffsetDateTime.now(ZoneOffset.UTC).toString());
-        payload.set("data", data);
+        ObjectNode payload = envelope(event, eventId, OffsetDateTime.now(ZoneOffset.UTC).toString(), data);
         try (PreparedStatement ps = c.prepareStatement("""
                 insert into webhook_deliveries (subscription_id, event_id, event_type, payload)
                 select s.id, ?, ?, ?::jsonb from webhook_subscriptions s

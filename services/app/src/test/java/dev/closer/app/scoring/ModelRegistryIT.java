@@ -61,6 +61,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -236,7 +237,8 @@ class ModelRegistryIT {
         int parityLines = (int) Files.readAllLines(V0.resolve(ParityCheck.FILE)).stream()
                 .filter(l -> !l.isBlank()).count();
         upload(v0As(v)).then().statusCode(201)
-                .header("Location", containsString(path(v)))
+                // The whole path: a doubled /api prefix once passed a containsString check.
+                .header("Location", org.hamcrest.Matchers.matchesPattern("https?://[^/]+" + Pattern.quote(path(v))))
                 .body("name", equalTo(NAME)).body("version", equalTo(v)).body("status", equalTo("registered"))
                 .body("source", equalTo("upload")).body("registeredBy", equalTo(adminUser))
                 .body("metrics", org.hamcrest.Matchers.notNullValue());

@@ -35,7 +35,7 @@ public class StreamTokens {
 
     private final CloserConfig.Ui config;
     Clock clock; // tests move it
-    private final HmacUtils hmac;
+    private final byte[] key;
 
     @Inject
     StreamTokens(CloserConfig config) {
@@ -45,7 +45,7 @@ public class StreamTokens {
     StreamTokens(CloserConfig.Ui config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        byte[] key = config.streamTokenSecret().map(s -> {
+        key = config.streamTokenSecret().map(s -> {
             if (s.length() < 32) {
                 throw new IllegalStateException("closer.ui.stream-token-secret must have at least 32 characters");
             }
@@ -55,7 +55,6 @@ public class StreamTokens {
             new SecureRandom().nextBytes(random);
             return random;
         });
-        hmac = new HmacUtils(HmacAlgorithms.HMAC_SHA_256, key);
     }
 
     public Token issue(Caller caller) {
@@ -90,7 +89,8 @@ public class StreamTokens {
         }
     }
 
+    /** A new Mac per call: a javax.crypto.Mac is not thread-safe and streams open concurrently. */
     private byte[] sign(String body) {
-        return hmac.hmac(body);
+        return new HmacUtils(HmacAlgorithms.HMAC_SHA_256, key).hmac(body);
     }
 }

@@ -7,9 +7,6 @@ import java.util.concurrent.CompletableFuture;
 /** Sets a lead's score and grade on its record in one CRM, through the CRM's REST API. */
 public interface CrmWriter {
 
-    /** The webhook source this writer belongs to (its name). */
-    String source();
-
     /**
      * The CRM's own id of a Closer lead id of this source (the source's id prefix removed), when the rest has the
      * shape of a record id this writer writes to.

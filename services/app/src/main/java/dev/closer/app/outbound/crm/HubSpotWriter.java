@@ -51,11 +51,6 @@ final class HubSpotWriter implements CrmWriter {
     }
 
     @Override
-    public String source() {
-        return source;
-    }
-
-    @Override
     public Optional<String> crmId(String leadId) {
         if (!leadId.startsWith(idPrefix)) {
             return Optional.empty();

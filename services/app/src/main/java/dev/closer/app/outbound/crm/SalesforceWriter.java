@@ -93,11 +93,6 @@ final class SalesforceWriter implements CrmWriter {
     }
 
     @Override
-    public String source() {
-        return source;
-    }
-
-    @Override
     public Optional<String> crmId(String leadId) {
         if (!leadId.startsWith(idPrefix)) {
             return Optional.empty();

@@ -204,8 +204,9 @@ public class BatchResource {
 
     @ServerExceptionMapper
     public Response runInProgress(NightlyRescore.RunInProgressException e, UriInfo uri) {
-        return new Problem("about:blank", "A run is in progress", 409, e.getMessage(), uri.getRequestUri().getPath(), null)
-                .response().header("Location", uri.getBaseUriBuilder().path("api/v1/batch/runs")
+        // The base URI already ends in quarkus.rest.path (/api).
+        return new Problem("about:blank", "A run is in progress", 409, e.getMessage(), null, null).withInstance(uri)
+                .response().header("Location", uri.getBaseUriBuilder().path("v1/batch/runs")
                         .path(Long.toString(e.runId())).build()).build();
     }
 }

@@ -147,7 +147,7 @@ public class ModelResource {
     }
 
     private Response created(Model m, UriInfo uri) {
-        URI location = uri.getBaseUriBuilder().path("api/v1/models").path(m.name).path("versions").path(m.version)
+        URI location = uri.getBaseUriBuilder().path("v1/models").path(m.name).path("versions").path(m.version)
                 .build();
         return Response.created(location).entity(ModelView.of(m)).build();
     }
@@ -238,7 +238,7 @@ public class ModelResource {
 
     @ServerExceptionMapper
     public Response registryProblem(RegistryException e, UriInfo uri) {
-        return new Problem("about:blank", e.title(), e.status(), e.getMessage(), uri.getRequestUri().getPath(), null).response()
+        return new Problem("about:blank", e.title(), e.status(), e.getMessage(), null, null).withInstance(uri).response()
                 .build();
     }
 }
