@@ -39,7 +39,7 @@ public record ModelBundle(FeatureSpec spec, byte[] model, String sha256, Optiona
     }
 
     public static ModelBundle fromDirectory(Path dir) {
-        return read(Files.directory(dir));
+        return from(Files.directory(dir));
     }
 
     /**
@@ -48,14 +48,14 @@ public record ModelBundle(FeatureSpec spec, byte[] model, String sha256, Optiona
      * @param where names the source in error messages
      */
     public static ModelBundle fromFiles(String where, Map<String, byte[]> files) {
-        return read(Files.of(where, files));
+        return from(Files.of(where, files));
     }
 
     /**
      * @param prefix resource folder, e.g. {@code models/lead-score/v0}
      */
     public static ModelBundle fromClasspath(String prefix, ClassLoader loader) {
-        return read(Files.classpath(prefix, loader));
+        return from(Files.classpath(prefix, loader));
     }
 
     /** Where a bundle's files are read from: a folder, the classpath or memory. */
@@ -122,10 +122,6 @@ public record ModelBundle(FeatureSpec spec, byte[] model, String sha256, Optiona
 
     /** From any source of its files. */
     public static ModelBundle from(Files files) {
-        return read(files);
-    }
-
-    private static ModelBundle read(Files files) {
         String where = files.where();
         try {
             byte[] model = files.require("model.onnx");
@@ -140,7 +136,7 @@ public record ModelBundle(FeatureSpec spec, byte[] model, String sha256, Optiona
         }
     }
 
-    static JsonNode parse(String file, byte[] json) {
+    private static JsonNode parse(String file, byte[] json) {
         try {
             return JSON.readTree(json);
         } catch (IOException e) {

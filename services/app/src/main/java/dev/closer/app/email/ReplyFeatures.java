@@ -110,14 +110,26 @@ public final class ReplyFeatures {
         Object sent = record.get("sentAt");
         OffsetDateTime sentAt = sent instanceof OffsetDateTime t ? t : sent == null ? null
                 : OffsetDateTime.parse(sent.toString());
-        String[] local = localTime(sentAt, (String) record.get("recipientTimezone"));
         out.put("bodyWords", words(body));
         out.put("bodyQuestions", questions(body));
         out.put("subjectWords", words(stripReplyPrefix(subject)));
         out.put("namesCompany", namesCompany(body, (String) record.get("accountName")));
         out.put("hasLink", hasLink(body));
-        out.put("localHour", local[0]);
-        out.put("localWeekend", local[1] == null ? null : "6".equals(local[1]) || "7".equals(local[1]) ? 1 : 0);
+        putLocalTime(out, sentAt);
         return out;
+    }
+
+    /** A record (with its derived features) sent at another time: only the time features change. */
+    public static Map<String, Object> atSendTime(Map<String, Object> record, OffsetDateTime sentAt) {
+        Map<String, Object> out = new HashMap<>(record);
+        out.put("sentAt", sentAt);
+        putLocalTime(out, sentAt);
+        return out;
+    }
+
+    private static void putLocalTime(Map<String, Object> record, OffsetDateTime sentAt) {
+        String[] local = localTime(sentAt, (String) record.get("recipientTimezone"));
+        record.put("localHour", local[0]);
+        record.put("localWeekend", local[1] == null ? null : "6".equals(local[1]) || "7".equals(local[1]) ? 1 : 0);
     }
 }

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.OffsetDateTime;
@@ -19,11 +20,14 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -85,59 +89,73 @@ public class ReplyPredictor {
             return Optional.of(Map.of());
         }
         return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                    select l.seniority, l.department, l.source, l.occupation, l.attributes ->> 'timezone',
-                           a.name, a.industry, a.attributes ->> 'employee_band', a.employees,
-                           (select count(*) from emails e where e.lead_id = l.id and e.sent_at < ?),
-                           (select count(*) from activities x where x.lead_id = l.id and x.type = 'email_opened'
-                               and x.occurred_at < ?),
-                           (select count(*) from activities x where x.lead_id = l.id and x.type = 'email_clicked'
-                               and x.occurred_at < ?),
-                           (select count(*) from email_replies r where r.lead_id = l.id and r.received_at < ?),
-                           (select count(distinct x.properties ->> 'sessionId') from activities x
-                             where x.lead_id = l.id and x.type = 'page_view' and x.occurred_at < ?
-                               and x.occurred_at >= ? - interval '3 days'),
-                           (select count(distinct x.properties ->> 'sessionId') from activities x
-                             where x.lead_id = l.id and x.type = 'page_view' and x.occurred_at < ?
-                               and x.occurred_at >= ? - interval '30 days')
-                      from leads l left join accounts a on a.id = l.account_id
-                     where l.id = ? and l.deleted_at is null""")) {
-                for (int i = 1; i <= 8; i++) {
-                    ps.setObject(i, at);
-                }
-                ps.setString(9, leadId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.<Map<String, Object>>empty();
-                    }
-                    Map<String, Object> r = new HashMap<>();
-                    r.put("seniority", rs.getString(1));
-                    r.put("department", rs.getString(2));
-                    r.put("source", rs.getString(3));
-                    r.put("occupation", rs.getString(4));
-                    r.put("leadTimezone", rs.getString(5));
-                    r.put("accountName", rs.getString(6));
-                    r.put("industry", rs.getString(7));
-                    r.put("employeeBand", rs.getString(8));
-                    r.put("employees", rs.getObject(9));
-                    r.put("priorEmailsSent", rs.getLong(10));
-                    r.put("priorOpens", rs.getLong(11));
-                    r.put("priorClicks", rs.getLong(12));
-                    r.put("priorReplies", rs.getLong(13));
-                    r.put("webSessions3d", rs.getLong(14));
-                    r.put("webSessions30d", rs.getLong(15));
-                    return Optional.of(r);
-                }
+            try (Connection c = dataSource.getConnection()) {
+                return Optional.ofNullable(contexts(c, List.of(leadId), List.of(at)).get(0));
             }
         });
     }
 
-    /** The model's record for a draft in a context. */
+    /**
+     * The context of each (lead, send time) pair in one query, on the caller's connection (and transaction): what
+     * Closer knew of the lead before that send. An entry is null when the lead does not exist (or was deleted).
+     */
+    public List<Map<String, Object>> contexts(Connection c, List<String> leadIds, List<OffsetDateTime> at)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                select q.n, l.seniority, l.department, l.source, l.occupation, l.attributes ->> 'timezone',
+                       a.name, a.industry, a.attributes ->> 'employee_band', a.employees,
+                       (select count(*) from emails e where e.lead_id = l.id and e.sent_at < q.at),
+                       (select count(*) from activities x where x.lead_id = l.id and x.type = 'email_opened'
+                           and x.occurred_at < q.at),
+                       (select count(*) from activities x where x.lead_id = l.id and x.type = 'email_clicked'
+                           and x.occurred_at < q.at),
+                       (select count(*) from email_replies r where r.lead_id = l.id and r.received_at < q.at),
+                       (select count(distinct x.properties ->> 'sessionId') from activities x
+                         where x.lead_id = l.id and x.type = 'page_view' and x.occurred_at < q.at
+                           and x.occurred_at >= q.at - interval '3 days'),
+                       (select count(distinct x.properties ->> 'sessionId') from activities x
+                         where x.lead_id = l.id and x.type = 'page_view' and x.occurred_at < q.at
+                           and x.occurred_at >= q.at - interval '30 days')
+                  from unnest(?::text[], ?::timestamptz[]) with ordinality as q (lead_id, at, n)
+                  join leads l on l.id = q.lead_id and l.deleted_at is null
+                  left join accounts a on a.id = l.account_id""")) {
+            ps.setArray(1, c.createArrayOf("text", leadIds.toArray()));
+            // Times go as text, as db.Unnest binds them, and PostgreSQL reads them back as timestamptz.
+            ps.setArray(2, c.createArrayOf("text", at.stream().map(OffsetDateTime::toString).toArray()));
+            List<Map<String, Object>> out = new ArrayList<>(Collections.nCopies(leadIds.size(), null));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Map<String, Object> r = new HashMap<>();
+                    r.put("seniority", rs.getString(2));
+                    r.put("department", rs.getString(3));
+                    r.put("source", rs.getString(4));
+                    r.put("occupation", rs.getString(5));
+                    r.put("leadTimezone", rs.getString(6));
+                    r.put("accountName", rs.getString(7));
+                    r.put("industry", rs.getString(8));
+                    r.put("employeeBand", rs.getString(9));
+                    r.put("employees", rs.getObject(10));
+                    r.put("priorEmailsSent", rs.getLong(11));
+                    r.put("priorOpens", rs.getLong(12));
+                    r.put("priorClicks", rs.getLong(13));
+                    r.put("priorReplies", rs.getLong(14));
+                    r.put("webSessions3d", rs.getLong(15));
+                    r.put("webSessions30d", rs.getLong(16));
+                    out.set(rs.getInt(1) - 1, r);
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The model's record for a draft in a context. The body must be plain text: callers read an HTML body (pasted
+     * from a mail client, or sent so by a CRM) as its text first ({@link ReplyText#plainText}).
+     */
     static Map<String, Object> record(Draft draft, Map<String, Object> context) {
         Map<String, Object> r = new HashMap<>(context);
         r.put("subject", draft.subject() == null ? "" : draft.subject());
-        // An HTML body (pasted from a mail client, or sent so by a CRM) is read as its text.
-        r.put("body", ReplyText.plainText(draft.body()));
+        r.put("body", draft.body() == null ? "" : draft.body());
         r.put("sentAt", draft.sendAt());
         r.put("sequenceStep", draft.sequenceStep());
         String zone = draft.recipientTimezone() != null ? draft.recipientTimezone()
@@ -154,14 +172,15 @@ public class ReplyPredictor {
         FeatureSpec.Text text = model.spec().text();
         Map<String, Object> base = record(draft, context);
 
-        // Text variants: the draft, then shorter bodies, then the body with a question.
+        // Text variants: shorter bodies (distinct ones only), then the body with a question.
         List<Draft> variants = new ArrayList<>();
         List<String> kinds = new ArrayList<>();
         int words = (int) base.get("bodyWords");
+        Set<String> shorterBodies = new HashSet<>();
         for (int n : SHORTER) {
             if (words > n + 15) {
                 String shorter = shorten(draft.body(), n);
-                if (ReplyFeatures.words(shorter) < words) {
+                if (ReplyFeatures.words(shorter) < words && shorterBodies.add(shorter)) {
                     variants.add(withBody(draft, shorter));
                     kinds.add("shorten");
                 }
@@ -171,30 +190,32 @@ public class ReplyPredictor {
             variants.add(withBody(draft, draft.body().stripTrailing() + "\n\n" + QUESTION));
             kinds.add("question");
         }
-        List<Map<String, Object>> records = new ArrayList<>();
-        records.add(base);
-        variants.forEach(v -> records.add(record(v, context)));
-        List<String> texts = records.stream().map(text::render).toList();
+        List<Map<String, Object>> all = new ArrayList<>();
+        variants.forEach(v -> all.add(record(v, context)));
+        List<String> texts = new ArrayList<>();
+        texts.add(text.render(base));
+        all.forEach(r -> texts.add(text.render(r)));
         float[][] vectors = models.encoder().embedAll(texts);
+        // The draft itself: its probability and its factors in one explain run.
+        TabularModel.Explained explained = model.explain(List.of(base), new float[][] {vectors[0]}, 5).get(0);
+        double own = explained.probability();
 
-        // Send-time variants: the draft's text at each slot of the coming week (no new embedding).
+        // Send-time variants: the draft at each slot of the coming week in the recipient's zone (no new embedding).
         String zone = (String) base.get("recipientTimezone");
         List<OffsetDateTime> slots = zone == null ? List.of() : slots(draft.sendAt(), zone);
-        List<Map<String, Object>> all = new ArrayList<>(records);
-        float[][] allVectors = new float[records.size() + slots.size()][];
-        System.arraycopy(vectors, 0, allVectors, 0, vectors.length);
+        int first = variants.size();
+        float[][] allVectors = new float[first + slots.size()][];
+        System.arraycopy(vectors, 1, allVectors, 0, first);
         for (int i = 0; i < slots.size(); i++) {
-            all.add(record(withSendAt(draft, slots.get(i)), context));
-            allVectors[records.size() + i] = vectors[0];
+            all.add(ReplyFeatures.atSendTime(base, slots.get(i)));
+            allVectors[first + i] = vectors[0];
         }
-        float[] p = model.predict(all, allVectors);
-        TabularModel.Explained explained = model.explain(List.of(base), new float[][] {vectors[0]}, 5).get(0);
+        float[] p = all.isEmpty() ? new float[0] : model.predict(all, allVectors);
 
         List<Suggestion> suggestions = new ArrayList<>();
-        double own = p[0];
         Suggestion bestShorter = null;
         for (int i = 0; i < variants.size(); i++) {
-            double gain = 100 * (p[i + 1] - own);
+            double gain = 100 * (p[i] - own);
             Draft v = variants.get(i);
             if (gain < MIN_GAIN_POINTS) {
                 continue;
@@ -203,7 +224,7 @@ public class ReplyPredictor {
                 int n = ReplyFeatures.words(v.body());
                 Suggestion s = new Suggestion("shorten", "Shorten to " + n + " words",
                         "The body has " + words + " words; cut to its first sentences and closing line (" + n
-                                + " words) the model predicts more replies.", p[i + 1], gain, v.subject(), v.body(),
+                                + " words) the model predicts more replies.", p[i], gain, v.subject(), v.body(),
                         null);
                 if (bestShorter == null || s.pReply() > bestShorter.pReply()) {
                     bestShorter = s;
@@ -211,7 +232,7 @@ public class ReplyPredictor {
             } else {
                 suggestions.add(new Suggestion("question", "End with a question",
                         "The body asks nothing; ending with \"" + QUESTION + "\" the model predicts more replies.",
-                        p[i + 1], gain, v.subject(), v.body(), null));
+                        p[i], gain, v.subject(), v.body(), null));
             }
         }
         if (bestShorter != null) {
@@ -219,19 +240,19 @@ public class ReplyPredictor {
         }
         int best = -1;
         for (int i = 0; i < slots.size(); i++) {
-            if (best < 0 || p[records.size() + i] > p[records.size() + best]) {
+            if (best < 0 || p[first + i] > p[first + best]) {
                 best = i;
             }
         }
         if (best >= 0) {
-            double gain = 100 * (p[records.size() + best] - own);
+            double gain = 100 * (p[first + best] - own);
             if (gain >= MIN_GAIN_POINTS) {
                 ZonedDateTime local = slots.get(best).atZoneSameInstant(ZoneId.of(zone));
                 String when = local.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ENGLISH)
                         + " " + String.format("%d:00", local.getHour());
                 suggestions.add(new Suggestion("send_time", "Send " + when + " recipient time",
                         "The best of the coming week's weekday slots (8:00 to 16:00 in " + zone + ") for this "
-                                + "recipient.", p[records.size() + best], gain, null, null, slots.get(best)));
+                                + "recipient.", p[first + best], gain, null, null, slots.get(best)));
             }
         }
         suggestions.sort((a, b) -> Double.compare(b.deltaPoints(), a.deltaPoints()));
@@ -300,9 +321,5 @@ public class ReplyPredictor {
 
     private static Draft withBody(Draft d, String body) {
         return new Draft(d.leadId(), d.subject(), body, d.sequenceStep(), d.sendAt(), d.recipientTimezone());
-    }
-
-    private static Draft withSendAt(Draft d, OffsetDateTime at) {
-        return new Draft(d.leadId(), d.subject(), d.body(), d.sequenceStep(), at, d.recipientTimezone());
     }
 }

@@ -3,6 +3,7 @@ package dev.closer.app.email;
 import dev.closer.app.config.CloserConfig;
 import dev.closer.app.db.TableQueue;
 import dev.closer.app.text.TextModels;
+import dev.closer.inference.text.ReplyText;
 import dev.closer.inference.tabular.TabularModel;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -71,11 +72,15 @@ public class SentEmailPredictions {
                     return 0;
                 }
                 TabularModel model = models.replyModel();
+                List<Map<String, Object>> contexts = predictor.contexts(c,
+                        pending.stream().map(Pending::leadId).toList(),
+                        pending.stream().map(Pending::sentAt).toList());
                 List<Map<String, Object>> records = new ArrayList<>();
-                for (Pending e : pending) {
-                    Map<String, Object> context = predictor.context(e.leadId(), e.sentAt()).orElse(Map.of());
-                    records.add(ReplyPredictor.record(new ReplyPredictor.Draft(e.leadId(), e.subject(), e.body(),
-                            e.step(), e.sentAt(), e.timezone()), context));
+                for (int i = 0; i < pending.size(); i++) {
+                    Pending e = pending.get(i);
+                    Map<String, Object> context = contexts.get(i) == null ? Map.of() : contexts.get(i);
+                    records.add(ReplyPredictor.record(new ReplyPredictor.Draft(e.leadId(), e.subject(),
+                            ReplyText.plainText(e.body()), e.step(), e.sentAt(), e.timezone()), context));
                 }
                 float[][] vectors = models.encoder().embedAll(records.stream().map(model.spec().text()::render)
                         .toList());

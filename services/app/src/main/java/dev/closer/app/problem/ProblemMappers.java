@@ -1,6 +1,7 @@
 package dev.closer.app.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.closer.inference.InferenceException;
 import dev.closer.ingest.EventReader;
 import dev.closer.ingest.kafka.EventPublisher;
 import io.quarkus.security.AuthenticationFailedException;
@@ -50,6 +51,14 @@ public class ProblemMappers {
                 : problems.size() + " event(s) are invalid; nothing was accepted. See errors.";
         return Problem.of(Response.Status.BAD_REQUEST, detail).withInstance(uri).withErrors(problems)
                 .response().build();
+    }
+
+    /** A model that cannot load or run (a missing bundle, failed parity, an ONNX Runtime error): try again later. */
+    @ServerExceptionMapper
+    public Response modelUnavailable(InferenceException e, UriInfo uri) {
+        LOG.warnf("Model not available on %s: %s", uri.getRequestUri().getPath(), e.getMessage());
+        return Problem.of(Response.Status.SERVICE_UNAVAILABLE, "A model this needs is not available: "
+                        + e.getMessage()).withInstance(uri).response().header(HttpHeaders.RETRY_AFTER, "10").build();
     }
 
     @ServerExceptionMapper

@@ -27,12 +27,7 @@ public final class TextInput {
             }
             return text == null ? "" : text;
         }
-        // Each char is at most 3 UTF-8 bytes: only a long text needs the exact count.
-        if ((long) text.length() * 3 > maxBytes && text.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-            throw new WebApplicationException(field + " is " + text.getBytes(StandardCharsets.UTF_8).length
-                    + " bytes; at most " + maxBytes + " are analysed (closer.emails.max-text-size)",
-                    Response.Status.REQUEST_ENTITY_TOO_LARGE);
-        }
+        requireSize(field, text, maxBytes);
         int control = 0;
         for (int i = 0; i < text.length(); i++) {
             char ch = text.charAt(i);
@@ -49,5 +44,18 @@ public final class TextInput {
                     + " characters are control or replacement characters");
         }
         return text;
+    }
+
+    /** 413 when the texts together are more than {@code maxBytes} UTF-8 bytes. */
+    public static void requireSize(String field, String text, long maxBytes) {
+        // Each char is at most 3 UTF-8 bytes: only a long text needs the exact count.
+        if ((long) text.length() * 3 <= maxBytes) {
+            return;
+        }
+        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > maxBytes) {
+            throw new WebApplicationException(field + " is " + bytes + " bytes; at most " + maxBytes
+                    + " are analysed (closer.emails.max-text-size)", Response.Status.REQUEST_ENTITY_TOO_LARGE);
+        }
     }
 }

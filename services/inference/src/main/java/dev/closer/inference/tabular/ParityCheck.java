@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.closer.inference.ExecutionDevice;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -26,6 +27,8 @@ public final class ParityCheck {
     public static final String FILE = "parity.jsonl";
     /** Largest difference in probability allowed between Java and Python. */
     public static final double TOLERANCE = 1e-5;
+    /** On a GPU, kernels sum in another order: the tolerance there. */
+    public static final double GPU_TOLERANCE = 1e-3;
     /** Fewer lines than this prove too little: the check fails. */
     public static final int MIN_LINES = 10;
     /** Mismatching lines described in a result; the rest are only counted. */
@@ -66,6 +69,11 @@ public final class ParityCheck {
         static Result error(int lines, String error, double tolerance) {
             return new Result(false, lines, 0, 0, tolerance, List.of(), error);
         }
+    }
+
+    /** The tolerance for a model running on {@code device}. */
+    public static double tolerance(ExecutionDevice device) {
+        return device == ExecutionDevice.CPU ? TOLERANCE : GPU_TOLERANCE;
     }
 
     /** Checks {@code parity} (the bytes of a {@code parity.jsonl}) against {@code model} within {@link #TOLERANCE}. */
@@ -135,7 +143,7 @@ public final class ParityCheck {
 
     /**
      * Adds the line's input and probability (and, for a model that reads a text, the text's vector as training
-     * computed it, under the text input's name or {@code "embedding"}); returns what is wrong with the line, or null.
+     * computed it, under the text input's name); returns what is wrong with the line, or null.
      */
     private static String read(String line, List<Map<String, Object>> inputs, List<Double> expected,
                                List<float[]> vectors, String textInput) {
@@ -153,8 +161,8 @@ public final class ParityCheck {
             return "\"probability\" must be a number from 0 to 1";
         }
         if (vectors != null) {
-            // The text's vector, under the name of the graph's text input (ml/replyscore writes "text").
-            JsonNode vector = row.path(textInput).isArray() ? row.get(textInput) : row.path("embedding");
+            // The text's vector, under the name of the graph's text input.
+            JsonNode vector = row.path(textInput);
             if (!vector.isArray() || vector.isEmpty()) {
                 return "needs \"" + textInput + "\": the text's vector, for a model that reads a text";
             }

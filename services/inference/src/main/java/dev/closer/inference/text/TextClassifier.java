@@ -11,6 +11,7 @@ import dev.closer.inference.InferenceException;
 import dev.closer.inference.InferenceOptions;
 import dev.closer.inference.ModelBundle;
 import dev.closer.inference.OnnxModel;
+import dev.closer.inference.tabular.ParityCheck;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A classification head on the sentence encoder's vectors (the tone head, the reply-intent head), as {@code ml/text}
@@ -31,9 +31,6 @@ import java.util.Optional;
  * vectors with the probabilities training computed for them, checked when the head is opened.
  */
 public final class TextClassifier implements AutoCloseable {
-
-    /** Largest difference from parity.jsonl a head may show and still load. */
-    public static final double PARITY_TOLERANCE = 1e-5;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -53,22 +50,19 @@ public final class TextClassifier implements AutoCloseable {
 
     private final Spec spec;
     private final OnnxModel onnx;
-    private final Optional<JsonNode> metrics;
 
-    private TextClassifier(Spec spec, OnnxModel onnx, Optional<JsonNode> metrics) {
+    private TextClassifier(Spec spec, OnnxModel onnx) {
         this.spec = spec;
         this.onnx = onnx;
-        this.metrics = metrics;
     }
 
     /**
-     * Loads the head and checks it: the graph has the tensors its spec names, and it reproduces parity.jsonl (when
-     * present) within {@link #PARITY_TOLERANCE}.
+     * Loads the head and checks it: the graph has the tensors its spec names, and it reproduces every line of its
+     * parity.jsonl (at least {@link ParityCheck#MIN_LINES}) within {@link ParityCheck#tolerance} for the device.
      */
     public static TextClassifier open(ModelBundle.Files files, InferenceOptions options) {
         Spec spec;
         byte[] model;
-        Optional<JsonNode> metrics;
         try {
             JsonNode raw = JSON.readTree(files.require("features.json"));
             spec = new Spec(text(raw, "name"), text(raw, "version"), raw.path("kind").asText("text-classifier"),
@@ -81,28 +75,18 @@ public final class TextClassifier implements AutoCloseable {
                         + " needs a positive \"dimension\" and at least two \"labels\"");
             }
             model = files.require("model.onnx");
-            metrics = files.read("metrics.json").map(bytes -> {
-                try {
-                    return JSON.readTree(bytes);
-                } catch (IOException e) {
-                    throw new InferenceException("metrics.json in " + files.where() + " is not JSON", e);
-                }
-            });
         } catch (IOException e) {
             throw new InferenceException("Could not read text head " + files.where() + ": " + e.getMessage(), e);
         }
         OnnxModel onnx = OnnxModel.load(spec.id(), model, options);
-        TextClassifier head = new TextClassifier(spec, onnx, metrics);
+        TextClassifier head = new TextClassifier(spec, onnx);
         try {
             if (!onnx.inputNames().contains(spec.input()) || !onnx.outputNames().contains(spec.output())) {
                 throw new InferenceException("Text head " + spec.id() + " has inputs " + onnx.inputNames()
                         + " and outputs " + onnx.outputNames() + "; features.json names " + spec.input() + " and "
                         + spec.output());
             }
-            Optional<byte[]> parity = files.read("parity.jsonl");
-            if (parity.isPresent()) {
-                head.checkParity(parity.get());
-            }
+            head.checkParity(files.require(ParityCheck.FILE));
         } catch (IOException | RuntimeException e) {
             head.close();
             throw e instanceof InferenceException ie ? ie
@@ -121,10 +105,6 @@ public final class TextClassifier implements AutoCloseable {
 
     public Spec spec() {
         return spec;
-    }
-
-    public Optional<JsonNode> metrics() {
-        return metrics;
     }
 
     /** Throws unless the head was trained on this encoder's vectors. */
@@ -209,9 +189,14 @@ public final class TextClassifier implements AutoCloseable {
                 lines++;
             }
         }
-        if (worst > PARITY_TOLERANCE) {
+        double tolerance = ParityCheck.tolerance(onnx.device());
+        if (lines < ParityCheck.MIN_LINES) {
+            throw new InferenceException("Text head " + spec.id() + ": " + ParityCheck.FILE + " has " + lines
+                    + " line(s); at least " + ParityCheck.MIN_LINES + " are needed");
+        }
+        if (worst > tolerance) {
             throw new InferenceException(String.format("Text head %s fails parity: max difference %.2e over %d lines "
-                    + "(tolerance %.0e)", spec.id(), worst, lines, PARITY_TOLERANCE));
+                    + "(tolerance %.0e)", spec.id(), worst, lines, tolerance));
         }
     }
 

@@ -71,9 +71,14 @@ class TextClassifierTest {
         // The first line's expected probabilities swapped: the graph cannot reproduce them.
         String broken = first.replaceFirst("\"probabilities\": ?\\[([^,\\]]+), ?([^\\]]+)\\]",
                 "\"probabilities\": [$2, $1]");
-        files.put("parity.jsonl", (broken + "\n").getBytes(StandardCharsets.UTF_8));
+        files.put("parity.jsonl", (broken + parity.substring(parity.indexOf('\n'))).getBytes(StandardCharsets.UTF_8));
         InferenceException e = assertThrows(InferenceException.class,
                 () -> TextClassifier.open(ModelBundle.Files.of("test", files), InferenceOptions.cpu()));
         assertTrue(e.getMessage().contains("fails parity"), e.getMessage());
+        // Too few lines prove nothing: a head with one good line does not load either.
+        files.put("parity.jsonl", (first + "\n").getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(InferenceException.class,
+                () -> TextClassifier.open(ModelBundle.Files.of("test", files), InferenceOptions.cpu()));
+        assertTrue(e.getMessage().contains("at least 10"), e.getMessage());
     }
 }

@@ -7,7 +7,6 @@ import dev.closer.app.email.ReplyPredictor;
 import dev.closer.app.email.SentEmailPredictions;
 import dev.closer.app.lead.LeadService;
 import dev.closer.app.text.TextInput;
-import dev.closer.inference.InferenceException;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -22,7 +21,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.core.MediaType;
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
@@ -96,7 +94,7 @@ public class EmailResource {
         if (subject.isBlank() && body.isBlank()) {
             throw new BadRequestException("subject and body are empty: there is nothing to score");
         }
-        TextInput.check("subject + body", subject + "\n\n" + body, false, max);
+        TextInput.requireSize("subject + body", subject + body, max);
         if (request.sequenceStep() != null && request.sequenceStep() < 1) {
             throw new BadRequestException("sequenceStep must be 1 or more; got " + request.sequenceStep());
         }
@@ -124,11 +122,7 @@ public class EmailResource {
         }
         Map<String, Object> context = predictor.context(leadId, sendAt)
                 .orElseThrow(() -> new NotFoundException("No lead " + leadId));
-        try {
-            return predictor.score(new ReplyPredictor.Draft(leadId, subject, body, request.sequenceStep(), sendAt,
-                    zone), context);
-        } catch (InferenceException e) {
-            throw new ServiceUnavailableException("The reply model is not available: " + e.getMessage(), 10L);
-        }
+        return predictor.score(new ReplyPredictor.Draft(leadId, subject, body, request.sequenceStep(), sendAt, zone),
+                context);
     }
 }

@@ -4,7 +4,6 @@ import dev.closer.app.auth.Roles;
 import dev.closer.app.config.CloserConfig;
 import dev.closer.app.email.ReplyIntents;
 import dev.closer.app.text.TextInput;
-import dev.closer.inference.InferenceException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BadRequestException;
@@ -12,7 +11,6 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.ServiceUnavailableException;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -46,11 +44,6 @@ public class ReplyResource {
             throw new BadRequestException("Send {\"body\": \"...\"}: the reply's raw body");
         }
         String body = TextInput.check("body", request.body(), true, config.emails().maxTextSize().asLongValue());
-        try {
-            return intents.classify(body);
-        } catch (InferenceException e) {
-            throw new ServiceUnavailableException("The reply-intent model is not available: " + e.getMessage(),
-                    10L);
-        }
+        return intents.classify(body);
     }
 }

@@ -51,8 +51,6 @@ public class ModelRegistry {
 
     /** The actor of what the app does by itself (start-up registration, the first activation). */
     public static final String SYSTEM = "system";
-    /** Parity tolerance on a GPU session, where kernels may round differently than the CPU that training used. */
-    static final double GPU_TOLERANCE = 1e-3;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final String NO_PARITY = "no " + ParityCheck.FILE;
 
@@ -695,7 +693,7 @@ public class ModelRegistry {
             }
             return new Checked(model, null, null, device);
         }
-        double tolerance = device == ExecutionDevice.CPU ? ParityCheck.TOLERANCE : GPU_TOLERANCE;
+        double tolerance = ParityCheck.tolerance(device);
         ParityCheck.Result result = ParityCheck.check(model, parity, tolerance);
         if (!result.passed()) {
             model.close();
