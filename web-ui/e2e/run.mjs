@@ -6,7 +6,9 @@
 //
 // Environment: CLOSER_URL, CLOSER_E2E_ADMIN_KEY, CLOSER_E2E_REP_KEY, CLOSER_E2E_OTHER_LEAD (required);
 // CLOSER_E2E_SCREENSHOTS (default ../.closer/screenshots), CHROMIUM (default /usr/bin/chromium),
-// CLOSER_E2E_MAX_LOAD_MS (default 3000: the longest a page may take to show its data).
+// CLOSER_E2E_MAX_LOAD_MS (default 3000: the longest a page may take to show its data), CLOSER_E2E_WORLD (1 when
+// the app holds WebUiE2EIT's world: then the data each page shows is required, not just allowed; by hand, without
+// it, a page may show its empty state instead).
 // Exits 0 when every check passed, 1 with the failures listed otherwise.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -29,6 +31,9 @@ const OTHER_LEAD = env('CLOSER_E2E_OTHER_LEAD');
 const SHOTS = resolve(env('CLOSER_E2E_SCREENSHOTS', resolve(here, '../../.closer/screenshots')));
 const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
 const MAX_LOAD_MS = Number(env('CLOSER_E2E_MAX_LOAD_MS', '3000'));
+// WebUiE2EIT's world: daily figures (its batch run refreshes them), sequences (their counts refreshed), analysed
+// calls, open deals with win odds and warnings. Without it (by hand) empty states pass.
+const WORLD = process.env.CLOSER_E2E_WORLD === '1';
 mkdirSync(SHOTS, { recursive: true });
 
 const failures = [];
@@ -133,6 +138,8 @@ try {
     const days = await res.json();
     assert(Array.isArray(days), 'GET /dashboard/daily did not answer an array');
     const card = page.getByTestId('daily');
+    // WebUiE2EIT's finished batch run refreshes the last days' figures, so there the chart must show.
+    assert(!WORLD || days.length > 0, 'GET /dashboard/daily has no days although the batch run has finished');
     if (days.length > 0) {
       await card.locator('.chart svg').waitFor({ timeout: 10000 });
       const summary = await card.getByTestId('daily-summary').innerText();
@@ -226,6 +233,7 @@ try {
     const res = await apiAs(ADMIN, '/api/v1/sequences');
     assert(res.status === 200, `GET /sequences answered ${res.status} to an admin`);
     const sequences = await res.json();
+    assert(!WORLD || sequences.length > 0, 'GET /sequences lists none although WebUiE2EIT refreshed the counts');
     if (sequences.length === 0) {
       // WebUiE2EIT refreshes the counts first, so there it has the world's sequences; by hand there may be none.
       await load(page, '/emails', 'text=No sequence emails yet', 'emails (no sequences)');
@@ -295,6 +303,21 @@ try {
       await shot(page, '06-emails');
       // A suggestion's Apply puts its text or send time into the editor, and the new draft is scored in turn.
       const apply = draft.getByRole('button', { name: /^Apply: / });
+      if (WORLD && await apply.count() === 0) {
+        // The draft above may leave the model nothing to suggest. A long body without a question, sent on a
+        // Saturday night, leaves it room (as in EmailIntelligenceIT): ending with a question, a shorter body or a
+        // better send time.
+        await body.fill(('We help operations teams cut the time they spend on reporting. Our platform connects to '
+          + 'the tools you already use and builds the dashboards your leadership asks for every week. Customers in '
+          + 'logistics and manufacturing saw their weekly reporting time drop by half within a quarter. ').repeat(4)
+          + 'Let me know if you want to learn more.');
+        await page.getByLabel(/^Send at/).fill('2026-03-07T23:00');
+        // Scored once the request for the whole new draft has gone out and its answer is on screen.
+        await until(() => /learn more/.test(scored[scored.length - 1]?.body ?? '') && !!scored[scored.length - 1]?.sendAt,
+          'the question-less Saturday-night draft was not sent to be scored');
+        await shown();
+      }
+      assert(!WORLD || await apply.count() > 0, 'no suggestion offers Apply, even for a long question-less draft');
       if (await apply.count()) {
         const before = scored.length;
         const fields = async () => [await subject.inputValue(), await body.inputValue(),
@@ -359,17 +382,44 @@ try {
     await shot(page, '07b-call');
   });
 
-  await check('the Deals page lists the open deals with win odds and warnings', async () => {
+  await check('the Deals page lists the open deals with win odds and warnings, and opens a deal\'s call', async () => {
     const deals = await (await apiAs(ADMIN, '/api/v1/deals?status=open')).json();
+    // The world has open deals (proposal, negotiation) with analysed calls, and the call-win model is served.
+    assert(!WORLD || deals.length > 0, 'GET /deals?status=open lists none although the world has open deals');
     if (deals.length === 0) {
       await load(page, '/deals', 'text=No open deals', 'deals');
-    } else {
-      await load(page, '/deals', 'table.deals tbody tr', 'deals');
-      const rows = await page.locator('table.deals tbody tr').count();
-      assert(rows === deals.length, `the table has ${rows} rows, the API ${deals.length} open deals`);
-      assert(deals.every((d) => !['closed_won', 'closed_lost'].includes(d.stage)), 'the API lists a closed deal');
+      await shot(page, '08-deals');
+      return;
+    }
+    await load(page, '/deals', 'table.deals tbody tr', 'deals');
+    const rows = page.locator('table.deals tbody tr');
+    assert(await rows.count() === deals.length, `the table has ${await rows.count()} rows, the API ${deals.length} open deals`);
+    assert(deals.every((d) => !['closed_won', 'closed_lost'].includes(d.stage)), 'the API lists a closed deal');
+    assert(await page.locator('table.deals thead th', { hasText: 'Warnings' }).count() === 1, 'no Warnings column');
+    // Columns after the deal's name: stage, amount, owner, in stage, win odds, warnings.
+    for (let i = 0; i < deals.length; i++) {
+      const odds = (await rows.nth(i).locator('td').nth(4).innerText()).trim();
+      const want = deals[i].winProbability == null ? /^–$/ : /^\d+%$/;
+      assert(want.test(odds), `deal ${deals[i].id}'s win odds read "${odds}" (API: ${deals[i].winProbability})`);
+      const badges = await rows.nth(i).locator('td').nth(5).locator('.badge.warn').count();
+      assert(badges === deals[i].warnings.length,
+        `deal ${deals[i].id} shows ${badges} warning badges, the API ${deals[i].warnings.length} warnings`);
+    }
+    if (WORLD) {
+      assert(deals.some((d) => d.winProbability != null), 'no open deal has win odds (is the call-win model served?)');
+      // Every open deal's calls in the world have one prospect speaker, so their latest call warns single_threaded.
+      assert(await page.locator('table.deals .badge.warn').count() > 0, 'no open deal shows a warning badge');
     }
     await shot(page, '08-deals');
+    // A row opens the deal's latest analysed call, by keyboard as by click.
+    const withCall = deals.findIndex((d) => d.lastCallId);
+    assert(!WORLD || withCall >= 0, 'no open deal has an analysed call');
+    if (withCall >= 0) {
+      await rows.nth(withCall).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForURL((u) => u.pathname === `/calls/${encodeURIComponent(deals[withCall].lastCallId)}`);
+      await page.getByTestId('call-detail').waitFor();
+    }
   });
 
   await check("the overview shows the calls' talk ratio against the 43% reference", async () => {

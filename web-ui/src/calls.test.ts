@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
-  callName, clock, evidenceLines, hitsByTracker, interruptions, longPauses, referencePosition, speakers,
-  talkHistogram, timelineBars, tonePoints, utteranceOf, warningLabel, type CallAggregates, type TrackerHit,
+  callName, evidenceLines, hitsByTracker, interruptions, longPauses, referencePosition, speakers,
+  talkHistogram, timelineBars, tonePoints, utteranceOf, type CallAggregates, type TrackerHit,
   type Utterance,
 } from './calls';
 
@@ -17,21 +17,13 @@ const call = [
 ];
 
 describe('formatting', () => {
-  test('clock reads like a recording', () => {
-    expect(clock(0)).toBe('0:00');
-    expect(clock(65_400)).toBe('1:05');
-    expect(clock(3_903_000)).toBe('1:05:03');
-    expect(clock(null)).toBe('–');
-  });
-
   test('a call without a title is named by its id', () => {
     expect(callName({ id: 'c1', title: 'Demo' })).toBe('Demo');
     expect(callName({ id: 'c1', title: null })).toBe('Call c1');
     expect(callName({ id: 'c1', title: '  ' })).toBe('Call c1');
   });
 
-  test('warnings and their evidence', () => {
-    expect(warningLabel('pricing_not_discussed')).toBe('Pricing not discussed');
+  test("a warning's evidence as lines", () => {
     expect(evidenceLines({ days: 40, stage: 'proposal', calls: ['a', 'b'], last: { at: 'x' }, none: null }))
       .toEqual(['days: 40', 'stage: proposal', 'calls: a, b', 'last: {"at":"x"}', 'none: null']);
     expect(evidenceLines(null)).toEqual([]);
@@ -106,5 +98,15 @@ describe('tone and talk ratio', () => {
     expect(h.calls).toBe(4);
     expect(referencePosition(a)).toBeCloseTo(3.8);
     expect(talkHistogram({ ...a, groups: [] }).calls).toBe(0);
+  });
+
+  test("the mean talk ratio weighs each group's mean by its calls; groups without a mean are left out", () => {
+    const g = (calls: number, meanTalkRatio: number | null) =>
+      ({ key: `u${calls}`, calls, meanTalkRatio, talkRatioHistogram: [] });
+    const a: CallAggregates = { by: 'rep', talkRatioReference: 0.43, histogramEdges: [0, 0.5, 1], groups: [] };
+    expect(talkHistogram({ ...a, groups: [g(3, 0.5), g(1, 0.6)] }).mean).toBeCloseTo(0.525);
+    expect(talkHistogram({ ...a, groups: [g(3, 0.5), g(2, null)] }).mean).toBeCloseTo(0.5);
+    expect(talkHistogram({ ...a, groups: [g(2, null)] }).mean).toBeNull();
+    expect(talkHistogram(a).mean).toBeNull();
   });
 });

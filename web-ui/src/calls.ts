@@ -98,15 +98,6 @@ export interface CallAggregates {
   groups: TalkGroup[];
 }
 
-/** Milliseconds -> "m:ss" ("1:05:03" past an hour), the way a recording's clock reads. */
-export function clock(ms: number | null | undefined): string {
-  if (ms == null || Number.isNaN(ms)) return '–';
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const ss = String(s % 60).padStart(2, '0');
-  if (s < 3600) return `${Math.floor(s / 60)}:${ss}`;
-  return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${ss}`;
-}
-
 /** A call's name in a list: its title, else "Call <id>". */
 export function callName(c: { id: string; title: string | null }): string {
   return c.title?.trim() || `Call ${c.id}`;
@@ -187,14 +178,21 @@ export function tonePoints(curve: CurvePoint[] | null | undefined): [number, num
   return (curve ?? []).map((p) => [(p.startMs + p.endMs) / 2 / 60000, p.positive]);
 }
 
-/** Every group's talk-ratio histogram summed, with the bins' labels ("40–50%"). */
-export function talkHistogram(a: CallAggregates): { labels: string[]; counts: number[]; calls: number } {
+/**
+ * Every group's talk-ratio histogram summed, with the bins' labels ("40–50%"), and the mean talk ratio over all
+ * calls (the groups' means weighted by their calls; groups without a mean left out; null when none has one).
+ */
+export function talkHistogram(a: CallAggregates):
+  { labels: string[]; counts: number[]; calls: number; mean: number | null } {
   const bins = a.histogramEdges.length - 1;
   const counts = new Array<number>(Math.max(0, bins)).fill(0);
   for (const g of a.groups) g.talkRatioHistogram.forEach((n, i) => { if (i < counts.length) counts[i] += n; });
   const labels = counts.map((_, i) =>
     `${Math.round(a.histogramEdges[i] * 100)}–${Math.round(a.histogramEdges[i + 1] * 100)}%`);
-  return { labels, counts, calls: counts.reduce((s, n) => s + n, 0) };
+  const measured = a.groups.filter((g) => g.meanTalkRatio != null && g.calls > 0);
+  const weight = measured.reduce((s, g) => s + g.calls, 0);
+  const mean = weight === 0 ? null : measured.reduce((s, g) => s + g.meanTalkRatio! * g.calls, 0) / weight;
+  return { labels, counts, calls: counts.reduce((s, n) => s + n, 0), mean };
 }
 
 /** Where the reference falls on a category axis of bins: a fractional bin position (0.43 of 10 bins -> 3.8). */
@@ -204,12 +202,6 @@ export function referencePosition(a: CallAggregates): number {
   if (bins < 1) return 0;
   const width = (edges[bins] - edges[0]) / bins;
   return (a.talkRatioReference - edges[0]) / width - 0.5;
-}
-
-/** A warning code as people read it: "pricing_not_discussed" -> "Pricing not discussed". */
-export function warningLabel(code: string): string {
-  const words = code.replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 /** A warning's evidence as "key: value" lines (arrays joined, nested objects as JSON). */

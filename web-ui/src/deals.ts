@@ -1,5 +1,6 @@
-// Deals: the API shape of GET /api/v1/deals and its formatting. Unit-tested in deals.test.ts.
+// Deals: the API shape of GET /api/v1/deals and the page's totals. Unit-tested in deals.test.ts.
 import type { Warning } from './calls';
+import { money } from './format';
 
 /** An open deal (DealQueries.OpenDeal): the call fields are its latest analysed call's, null without one. */
 export interface OpenDeal {
@@ -18,25 +19,6 @@ export interface OpenDeal {
   lastCallAt: string | null;
   winProbability: number | null;
   warnings: Warning[];
-}
-
-/** 50000, "EUR" -> "€50,000"; no currency -> "50,000"; null -> "–". */
-export function money(amount: number | null | undefined, currency?: string | null): string {
-  if (amount == null || Number.isNaN(amount)) return '–';
-  if (currency && /^[A-Z]{3}$/.test(currency)) {
-    try {
-      return new Intl.NumberFormat('en', { style: 'currency', currency, maximumFractionDigits: 0 }).format(amount);
-    } catch {
-      /* an unknown code: plain number below */
-    }
-  }
-  return new Intl.NumberFormat('en', { maximumFractionDigits: 0 }).format(amount);
-}
-
-/** "0 days", "1 day", "12 days"; null -> "–". */
-export function days(n: number | null | undefined): string {
-  if (n == null) return '–';
-  return `${n} day${n === 1 ? '' : 's'}`;
 }
 
 /**

@@ -2,7 +2,7 @@
 // scores a draft as it is typed (a pause in typing sends it, a newer draft cancels the older request, and an
 // answer is shown only for the draft it was asked for). Pure except for timers: unit-tested in draft.test.ts.
 import { ApiError } from './api';
-import { points, rate1 } from './sequences';
+import { pct, points } from './format';
 
 export interface DraftFactor {
   feature: string;
@@ -119,7 +119,7 @@ export function applySuggestion(d: Draft, s: Suggestion): Draft {
 
 /** "+0.8 points → 12.3%". */
 export function suggestionEffect(s: Suggestion): string {
-  return `${points(s.deltaPoints)} → ${rate1(s.pReply)}`;
+  return `${points(s.deltaPoints)} → ${pct(s.pReply, 1)}`;
 }
 
 /** The factors, strongest first, with each one's share of the strongest (for its bar). */
@@ -164,7 +164,7 @@ export type DraftState =
   | { status: 'ok'; result: DraftScore; error: null }
   | { status: 'error'; result: null; error: string };
 
-export const DEBOUNCE_MS = 400;
+const DEBOUNCE_MS = 400;
 
 /**
  * Scores drafts as they are typed: update() with every change; after delayMs without one the draft is sent. A

@@ -14,6 +14,42 @@ export function signed(change: number | null | undefined): string {
   return '0';
 }
 
+/** A difference in percentage points: "+0.8 points", "−1.2 points", "0.0 points" (one decimal, a real minus). */
+export function points(x: number | null | undefined, unit = ' points'): string {
+  if (x == null || Number.isNaN(x)) return '–';
+  const s = Math.abs(x).toFixed(1);
+  if (s === '0.0') return `0.0${unit}`;
+  return `${x > 0 ? '+' : '\u2212'}${s}${unit}`;
+}
+
+/** Milliseconds -> "m:ss" ("1:05:03" past an hour), the way a recording's clock reads. */
+export function clock(ms: number | null | undefined): string {
+  if (ms == null || Number.isNaN(ms)) return '–';
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const ss = String(s % 60).padStart(2, '0');
+  if (s < 3600) return `${Math.floor(s / 60)}:${ss}`;
+  return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${ss}`;
+}
+
+/** 50000, "EUR" -> "€50,000"; no currency -> "50,000"; null -> "–". */
+export function money(amount: number | null | undefined, currency?: string | null): string {
+  if (amount == null || Number.isNaN(amount)) return '–';
+  if (currency && /^[A-Z]{3}$/.test(currency)) {
+    try {
+      return new Intl.NumberFormat('en', { style: 'currency', currency, maximumFractionDigits: 0 }).format(amount);
+    } catch {
+      /* an unknown code: plain number below */
+    }
+  }
+  return new Intl.NumberFormat('en', { maximumFractionDigits: 0 }).format(amount);
+}
+
+/** "0 days", "1 day", "12 days"; null -> "–". */
+export function days(n: number | null | undefined): string {
+  if (n == null) return '–';
+  return `${n} day${n === 1 ? '' : 's'}`;
+}
+
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600],
   ['month', 30 * 24 * 3600],

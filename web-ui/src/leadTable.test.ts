@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
-  DEFAULT_STATE, apiQuery, ariaSort, clampRow, fromQuery, nextRow, pageCount, pageView, rangeLabel, searchBox,
+  DEFAULT_STATE, apiQuery, ariaSort, fromQuery, pageCount, pageView, rangeLabel, searchBox,
   searchTo, setFilter, toQuery, toggleSort,
 } from './leadTable';
 
@@ -57,30 +57,12 @@ describe('the URL keeps the view', () => {
   });
 });
 
-describe('keyboard', () => {
-  test('arrows, Home/End and PageUp/PageDown move within the rows', () => {
-    expect(nextRow('ArrowDown', 0, 5)).toBe(1);
-    expect(nextRow('ArrowDown', 4, 5)).toBe(4);
-    expect(nextRow('ArrowUp', 0, 5)).toBe(0);
-    expect(nextRow('End', 1, 5)).toBe(4);
-    expect(nextRow('Home', 3, 5)).toBe(0);
-    expect(nextRow('PageDown', 1, 50)).toBe(11);
-    expect(nextRow('PageUp', 3, 50)).toBe(0);
-    expect(nextRow('a', 1, 5)).toBeNull();
-    expect(nextRow('ArrowDown', 0, 0)).toBeNull();
-  });
-
+describe('the count', () => {
   test('range label', () => {
     expect(rangeLabel(0, 50, 1234)).toBe('1–50 of 1,234');
     expect(rangeLabel(1, 3, 53)).toBe('51–53 of 53');
     expect(rangeLabel(0, 0, 0)).toBe('0 of 0');
     expect(rangeLabel(4, 0, 53)).toBe('none of 53');
-  });
-
-  test('the row that takes Tab stays within a shorter page', () => {
-    expect(clampRow(37, 3)).toBe(2);
-    expect(clampRow(1, 3)).toBe(1);
-    expect(clampRow(5, 0)).toBe(0);
   });
 });
 

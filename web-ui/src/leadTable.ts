@@ -89,29 +89,6 @@ export function apiQuery(s: TableState): string {
 }
 
 /**
- * Keyboard moves between the table's rows: the index of the row to focus after a key, or null when the key is
- * not one of ours. ArrowDown/ArrowUp one row, Home/End the first/last, PageDown/PageUp ten rows.
- */
-export function nextRow(key: string, current: number, rows: number): number | null {
-  if (rows === 0) return null;
-  const clamp = (i: number) => Math.max(0, Math.min(rows - 1, i));
-  switch (key) {
-    case 'ArrowDown': return clamp(current + 1);
-    case 'ArrowUp': return clamp(current - 1);
-    case 'Home': return 0;
-    case 'End': return rows - 1;
-    case 'PageDown': return clamp(current + 10);
-    case 'PageUp': return clamp(current - 10);
-    default: return null;
-  }
-}
-
-/** The row that takes Tab (tabIndex 0): the last one moved to, kept within the rows the page has now. */
-export function clampRow(active: number, rows: number): number {
-  return Math.max(0, Math.min(active, rows - 1));
-}
-
-/**
  * The search box: the query string to navigate to once typing pauses, built from the URL as it is then (a
  * filter or sort changed meanwhile is kept), or null when the URL already searches for what was typed.
  */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
-  chartRows, interval, needsMore, points, pValue, rate1, sequenceName, sortSequences, stepView, verdictView,
+  chartRows, interval, needsMore, pValue, sequenceName, sortSequences, stepView, verdictView,
   type Comparison, type Rate, type SequenceStep, type SequenceSummary,
 } from './sequences';
 
@@ -13,22 +13,10 @@ const comparison = (over: Partial<Comparison>): Comparison => ({
 });
 
 describe('rates and intervals', () => {
-  test('rates have one decimal and intervals read "7.5% (5.3–10.5%)"', () => {
-    expect(rate1(0.075)).toBe('7.5%');
-    expect(rate1(0)).toBe('0.0%');
-    expect(rate1(null)).toBe('–');
+  test('intervals read "7.5% (5.3–10.5%)"', () => {
     expect(interval({ successes: 15, trials: 200, rate: 0.075, low: 0.0531, high: 0.1049 })).toBe('7.5% (5.3–10.5%)');
     expect(interval(null)).toBe('–');
     expect(interval({ successes: 0, trials: 0, rate: 0, low: 0, high: 0 })).toBe('–');
-  });
-
-  test('differences in points carry their sign (a real minus)', () => {
-    expect(points(0.8)).toBe('+0.8 points');
-    expect(points(-1.24)).toBe('\u22121.2 points');
-    expect(points(0.01)).toBe('0.0 points');
-    expect(points(-0.04)).toBe('0.0 points');
-    expect(points(2.5, '')).toBe('+2.5');
-    expect(points(null)).toBe('–');
   });
 
   test('p-values: three significant digits, tiny ones bounded', () => {
@@ -115,7 +103,7 @@ describe('a step as the page shows it', () => {
   });
 
   test('the chart has one row per step and variant, in percent, the winner flagged', () => {
-    const rows = chartRows({ id: 's', name: null, confidence: 0.95, power: 0.8, steps: [step], refreshedAt: null });
+    const rows = chartRows([stepView(step)]);
     expect(rows).toEqual([
       { label: 'Step 2 · A', rate: 7.5, low: 5.3, high: 10.5, positive: 2, winner: false, variant: 'A' },
       { label: 'Step 2 · B', rate: 19, low: 14, high: 25, positive: 2.4, winner: true, variant: 'B' },

@@ -1,5 +1,6 @@
 // The Emails page's sequence analytics: the API's shapes (GET /api/v1/sequences and /sequences/{id}) and what the
 // page shows of them. Pure functions: unit-tested in sequences.test.ts.
+import { pct, points } from './format';
 
 /** successes of trials with a Wilson interval [low, high]; the API sends null for no trials. */
 export interface Rate {
@@ -63,26 +64,10 @@ export interface SequenceDetail {
   refreshedAt: string | null;
 }
 
-const MINUS = '\u2212';
-
-/** 0.075 -> "7.5%" (one decimal); null -> "–". */
-export function rate1(x: number | null | undefined): string {
-  if (x == null || Number.isNaN(x)) return '–';
-  return `${(x * 100).toFixed(1)}%`;
-}
-
 /** A rate with its interval: "7.5% (5.3–10.5%)"; no sends -> "–". */
 export function interval(r: Rate | null | undefined): string {
   if (!r || !r.trials) return '–';
-  return `${rate1(r.rate)} (${(r.low * 100).toFixed(1)}–${rate1(r.high)})`;
-}
-
-/** A difference in percentage points: "+0.8 points", "−1.2 points", "0.0 points" (one decimal, a real minus). */
-export function points(x: number | null | undefined, unit = ' points'): string {
-  if (x == null || Number.isNaN(x)) return '–';
-  const s = Math.abs(x).toFixed(1);
-  if (s === '0.0') return `0.0${unit}`;
-  return `${x > 0 ? '+' : MINUS}${s}${unit}`;
+  return `${pct(r.rate, 1)} (${(r.low * 100).toFixed(1)}–${pct(r.high, 1)})`;
 }
 
 /** A p-value as the API's messages write it: three significant digits, tiny ones as "< 0.001". */
@@ -123,7 +108,7 @@ export function verdictView(c: Comparison): VerdictView {
   const label = c.verdict === 'WINNER' ? `${c.winner} wins`
     : c.verdict === 'NO_DIFFERENCE_YET' ? 'No difference yet' : 'Too few sends';
   const beat = c.probabilityToBeat;
-  const summary = `${points(c.difference)}, p = ${pValue(c.pValue)}, P(${c.variant} better) = ${rate1(beat)}`;
+  const summary = `${points(c.difference)}, p = ${pValue(c.pValue)}, P(${c.variant} better) = ${pct(beat, 1)}`;
   return {
     metric: c.metric,
     what,
@@ -134,7 +119,7 @@ export function verdictView(c: Comparison): VerdictView {
     summary,
     // A winner's message names p and P(better); the others' do not give the odds, which still inform a decision.
     detail: !c.message ? `${summary}.`
-      : c.verdict === 'NO_DIFFERENCE_YET' ? `${c.message} P(${c.variant} better) = ${rate1(beat)}.` : c.message,
+      : c.verdict === 'NO_DIFFERENCE_YET' ? `${c.message} P(${c.variant} better) = ${pct(beat, 1)}.` : c.message,
   };
 }
 
@@ -181,11 +166,11 @@ export function stepView(s: SequenceStep): StepView {
   return { step: s.step, rows, verdicts };
 }
 
-/** The interval chart's rows: one per step and variant, top to bottom, rates in percent. */
-export function chartRows(d: SequenceDetail): {
+/** The interval chart's rows, from the steps as stepView shows them: one per step and variant, top to bottom, in %. */
+export function chartRows(steps: StepView[]): {
   label: string; rate: number; low: number; high: number; positive: number | null; winner: boolean; variant: string;
 }[] {
-  return d.steps.flatMap((s) => stepView(s).rows.filter((r) => r.replyRate && r.replyRate.trials > 0).map((r) => ({
+  return steps.flatMap((s) => s.rows.filter((r) => r.replyRate && r.replyRate.trials > 0).map((r) => ({
     label: `Step ${s.step} · ${r.variant}`,
     rate: round1(r.replyRate!.rate * 100),
     low: round1(r.replyRate!.low * 100),

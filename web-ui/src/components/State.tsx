@@ -43,7 +43,7 @@ export function ErrorState({ error, what, retry }: { error: unknown; what: strin
 }
 
 /** What a fetched value shows: see Async. */
-export type Phase = 'loading' | 'error' | 'empty' | 'ok';
+type Phase = 'loading' | 'error' | 'empty' | 'ok';
 
 /**
  * The state to show for a fetched value: an error wins; data shows when loaded (or, with stale, while it

@@ -1,14 +1,13 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import {
-  callName, clock, evidenceLines, hitsByTracker, interruptions, longPauses, timelineBars, tonePoints, warningLabel,
-  utteranceOf, type CallDetail, type CallPage as CallPageData, type CallSummary, type TrackerHit, type Warning,
+  callName, evidenceLines, hitsByTracker, interruptions, longPauses, timelineBars, tonePoints, utteranceOf, type CallDetail, type CallPage as CallPageData, type CallSummary, type TrackerHit, type Warning,
 } from '../calls';
 import { EChart, PALETTE } from '../components/EChart';
 import { Async, Empty } from '../components/State';
-import { dateTime, escapeHtml, pct } from '../format';
-import { clampRow, nextRow } from '../leadTable';
+import { clock, dateTime, escapeHtml, humanize, pct, points } from '../format';
 import { useApi } from '../useApi';
+import { useRowNav } from '../useRowNav';
 
 const callPath = (id: string) => `/calls/${encodeURIComponent(id)}`;
 const ROLE_COLORS: Record<string, string> = { rep: PALETTE[0], prospect: PALETTE[1], other: '#64748b' };
@@ -20,39 +19,22 @@ export function Calls() {
       <h1>Calls</h1>
       <div className="card" data-testid="calls">
         <h2>Calls, newest first</h2>
-        <Async data={list} what="calls" stale isEmpty={(d) => d.calls.length === 0}
+        <Async data={list} what="calls" isEmpty={(d) => d.calls.length === 0}
           empty="No calls yet. Calls arrive from POST /api/v1/calls, the events API or a CRM webhook and are analysed in the background.">
-          {(d, stale) => <CallTable calls={d.calls} stale={stale} more={d.nextOffset != null} />}
+          {(d) => <CallTable calls={d.calls} more={d.nextOffset != null} />}
         </Async>
       </div>
     </section>
   );
 }
 
-function CallTable({ calls, stale, more }: { calls: CallSummary[]; stale: boolean; more: boolean }) {
+function CallTable({ calls, more }: { calls: CallSummary[]; more: boolean }) {
   const navigate = useNavigate();
-  const rows = useRef<(HTMLTableRowElement | null)[]>([]);
-  const [lastActive, setActive] = useState(0);
-  const active = clampRow(lastActive, calls.length);
-  const open = (c: CallSummary) => navigate(callPath(c.id));
-
-  function onRowKey(e: React.KeyboardEvent, i: number) {
-    if (e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      open(calls[i]);
-      return;
-    }
-    const next = nextRow(e.key, i, calls.length);
-    if (next != null) {
-      e.preventDefault();
-      setActive(next);
-      rows.current[next]?.focus();
-    }
-  }
+  const rowProps = useRowNav(calls.length, (i) => navigate(callPath(calls[i].id)));
 
   return (
     <>
-      <table className={`calls rows ${stale ? 'stale' : ''}`} aria-busy={stale}>
+      <table className="calls rows">
         <caption className="visually-hidden">
           Calls, newest first. Use the arrow keys to move between rows and Enter to open a call.
         </caption>
@@ -70,9 +52,7 @@ function CallTable({ calls, stale, more }: { calls: CallSummary[]; stale: boolea
         </thead>
         <tbody>
           {calls.map((c, i) => (
-            <tr key={c.id} ref={(el) => { rows.current[i] = el; }} tabIndex={i === active ? 0 : -1} data-call={c.id}
-              onKeyDown={(e) => onRowKey(e, i)} onFocus={() => setActive(i)}
-              onClick={(e) => { if (!(e.target as HTMLElement).closest('a')) open(c); }}>
+            <tr key={c.id} {...rowProps(i)} data-call={c.id}>
               <th scope="row">
                 <Link to={callPath(c.id)} tabIndex={-1}>{callName(c)}</Link>
                 <div className="sub">{[c.leadId, c.dealId].filter(Boolean).join(' · ')}
@@ -196,13 +176,13 @@ function Kpi({ label, value, note }: { label: string; value: string; note: strin
 }
 
 function Timeline({ d }: { d: CallDetail }) {
-  const option = useMemo(() => {
+  const { option, rows, cuts, pauses } = useMemo(() => {
     const t = timelineBars(d.utterances);
     const cuts = interruptions(d.utterances);
     const pauses = longPauses(d.analysis?.metrics.silences);
     const rowOf = new Map(t.rows.map((r, i) => [r, i]));
     const text = new Map(d.utterances.map((u) => [u.index, u]));
-    return {
+    const option = {
       grid: { left: 130, right: 24, top: 30, bottom: 40 },
       legend: { top: 0, data: ['Speech', 'Interruption', 'Pause ≥ 3 s'] },
       tooltip: {
@@ -250,10 +230,9 @@ function Timeline({ d }: { d: CallDetail }) {
         },
       ],
     };
+    // The analysis' count of interruptions where there is one (the same rule as interruptions()).
+    return { option, rows: t.rows.length, cuts: d.analysis?.metrics.interruptions ?? cuts.length, pauses: pauses.length };
   }, [d]);
-  const cuts = d.analysis?.metrics.interruptions ?? interruptions(d.utterances).length;
-  const pauses = longPauses(d.analysis?.metrics.silences).length;
-  const rows = new Set(d.utterances.map((u) => u.speaker)).size;
   return (
     <div data-testid="timeline">
       <EChart option={option} height={90 + rows * 44}
@@ -279,7 +258,7 @@ function ToneChart({ d }: { d: CallDetail }) {
     <>
       <EChart option={option} height={220} label="Tone over the call: probability the prospect's and the rep's utterances are positive." />
       <p className="sub">p(positive) per stretch of the call. Prospect's trend:{' '}
-        {trend == null ? '–' : `${trend >= 0 ? '+' : '\u2212'}${Math.abs(trend * 100).toFixed(1)} points per minute`}.</p>
+        {trend == null ? '–' : points(trend * 100, ' points per minute')}.</p>
     </>
   );
 }
@@ -290,14 +269,15 @@ function Warnings({ warnings, hasDeal }: { warnings: Warning[]; hasDeal: boolean
   }
   return (
     <ul className="warnings">
-      {warnings.map((w) => (
-        <li key={w.code} data-warning={w.code}>
-          <strong>{warningLabel(w.code)}</strong>: {w.message}
-          {evidenceLines(w.evidence).length > 0 && (
-            <ul className="evidence sub">{evidenceLines(w.evidence).map((l) => <li key={l}>{l}</li>)}</ul>
-          )}
-        </li>
-      ))}
+      {warnings.map((w) => {
+        const evidence = evidenceLines(w.evidence);
+        return (
+          <li key={w.code} data-warning={w.code}>
+            <strong>{humanize(w.code)}</strong>: {w.message}
+            {evidence.length > 0 && <ul className="evidence sub">{evidence.map((l) => <li key={l}>{l}</li>)}</ul>}
+          </li>
+        );
+      })}
     </ul>
   );
 }

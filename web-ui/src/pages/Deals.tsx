@@ -1,11 +1,12 @@
-import { useRef, useState } from 'react';
-import { Link } from 'react-router-dom';
-import { callName, warningLabel, evidenceLines } from '../calls';
+import { Link, useNavigate } from 'react-router-dom';
+import { evidenceLines } from '../calls';
 import { Async } from '../components/State';
-import { days, dealTotals, money, type OpenDeal } from '../deals';
-import { humanize, pct, relative } from '../format';
-import { clampRow, nextRow } from '../leadTable';
+import { dealTotals, type OpenDeal } from '../deals';
+import { days, humanize, money, pct, relative } from '../format';
 import { useApi } from '../useApi';
+import { useRowNav } from '../useRowNav';
+
+const callPath = (id: string) => `/calls/${encodeURIComponent(id)}`;
 
 export function Deals() {
   const data = useApi<OpenDeal[]>('/api/v1/deals?status=open');
@@ -14,43 +15,29 @@ export function Deals() {
       <h1>Deals</h1>
       <div className="card" data-testid="deals">
         <h2>Open deals, largest first</h2>
-        <Async data={data} what="deals" stale isEmpty={(d) => d.length === 0}
+        <Async data={data} what="deals" isEmpty={(d) => d.length === 0}
           empty="No open deals. Deals arrive from the CRM (closer.deal.upserted events).">
-          {(d, stale) => <DealTable deals={d} stale={stale} />}
+          {(d) => <DealTable deals={d} />}
         </Async>
       </div>
     </section>
   );
 }
 
-function DealTable({ deals, stale }: { deals: OpenDeal[]; stale: boolean }) {
-  const rows = useRef<(HTMLTableRowElement | null)[]>([]);
-  const [lastActive, setActive] = useState(0);
-  const active = clampRow(lastActive, deals.length);
+function DealTable({ deals }: { deals: OpenDeal[] }) {
+  const navigate = useNavigate();
   const totals = dealTotals(deals);
-
-  function onRowKey(e: React.KeyboardEvent, i: number) {
-    if (e.key === 'Enter') {
-      const link = rows.current[i]?.querySelector<HTMLAnchorElement>('a[data-open]');
-      if (link) {
-        e.preventDefault();
-        link.click();
-      }
-      return;
-    }
-    const next = nextRow(e.key, i, deals.length);
-    if (next != null) {
-      e.preventDefault();
-      setActive(next);
-      rows.current[next]?.focus();
-    }
-  }
+  // A row opens the deal's latest analysed call; a deal without one has nothing to open.
+  const rowProps = useRowNav(deals.length, (i) => {
+    const call = deals[i].lastCallId;
+    if (call) navigate(callPath(call));
+  });
 
   return (
     <>
       <p className="sub">{totals.deals} open deal{totals.deals === 1 ? '' : 's'}{totals.amounts.length > 0 && <>, {totals.amounts.join(' + ')} in all</>};
         {' '}{totals.warned} with warnings. Win odds and warnings are the latest analysed call's.</p>
-      <table className={`deals rows ${stale ? 'stale' : ''}`} aria-busy={stale}>
+      <table className="deals rows">
         <caption className="visually-hidden">
           Open deals, largest first. Use the arrow keys to move between rows and Enter to open the deal's latest call.
         </caption>
@@ -67,15 +54,14 @@ function DealTable({ deals, stale }: { deals: OpenDeal[]; stale: boolean }) {
         </thead>
         <tbody>
           {deals.map((d, i) => (
-            <tr key={d.id} ref={(el) => { rows.current[i] = el; }} tabIndex={i === active ? 0 : -1} data-deal={d.id}
-              onKeyDown={(e) => onRowKey(e, i)} onFocus={() => setActive(i)}>
+            <tr key={d.id} {...rowProps(i)} data-deal={d.id} className={d.lastCallId ? '' : 'no-open'}>
               <th scope="row">
                 {d.name}
                 <div className="sub">
                   {d.leadId && <Link to={`/leads/${encodeURIComponent(d.leadId)}`} tabIndex={-1}>{d.leadId}</Link>}
                   {d.lastCallId
-                    ? <> · <Link to={`/calls/${encodeURIComponent(d.lastCallId)}`} tabIndex={-1} data-open>
-                      {callName({ id: d.lastCallId, title: null })}</Link> {relative(d.lastCallAt)}, {d.calls} analysed</>
+                    ? <> · <Link to={callPath(d.lastCallId)} tabIndex={-1}>
+                      {`Call ${d.lastCallId}`}</Link> {relative(d.lastCallAt)}, {d.calls} analysed</>
                     : ' · no analysed call'}
                 </div>
               </th>
@@ -89,7 +75,7 @@ function DealTable({ deals, stale }: { deals: OpenDeal[]; stale: boolean }) {
                   <ul className="warnings compact">
                     {d.warnings.map((w) => (
                       <li key={w.code} title={[w.message, ...evidenceLines(w.evidence)].join('\n')}>
-                        <span className="badge warn">{warningLabel(w.code)}</span>
+                        <span className="badge warn">{humanize(w.code)}</span>
                       </li>
                     ))}
                   </ul>

@@ -7,14 +7,14 @@ import {
   applySuggestion, canApply, DraftScorer, EMPTY_DRAFT, factorRows, recipientTime, suggestionEffect,
   type Draft, type DraftScore, type DraftState,
 } from '../draft';
-import { day, escapeHtml, relative } from '../format';
-import { clampRow, nextRow } from '../leadTable';
+import { day, escapeHtml, pct, relative } from '../format';
 import {
-  chartRows, interval, rate1, sequenceName, sortSequences, stepView,
+  chartRows, interval, sequenceName, sortSequences, stepView,
   type SequenceDetail, type SequenceSummary, type StepView,
 } from '../sequences';
 import { can, type Me } from '../session';
 import { useApi } from '../useApi';
+import { useRowNav } from '../useRowNav';
 
 const sequencePath = (id: string) => `/emails/sequences/${encodeURIComponent(id)}`;
 
@@ -53,7 +53,7 @@ export function Emails({ me }: { me: Me }) {
           {(_, stale) => <SequenceTable sequences={sequences} selected={selected} stale={stale} />}
         </Async>
       </div>
-      {selected && (id || list.state === 'ok') && <SequenceCard data={detail} />}
+      {selected && <SequenceCard data={detail} />}
       <DraftAnalyser />
     </section>
   );
@@ -61,24 +61,8 @@ export function Emails({ me }: { me: Me }) {
 
 function SequenceTable({ sequences, selected, stale }: { sequences: SequenceSummary[]; selected: string | null; stale: boolean }) {
   const navigate = useNavigate();
-  const rows = useRef<(HTMLTableRowElement | null)[]>([]);
-  const [lastActive, setActive] = useState(() => Math.max(0, sequences.findIndex((s) => s.id === selected)));
-  const active = clampRow(lastActive, sequences.length);
-  const open = (s: SequenceSummary) => navigate(sequencePath(s.id));
-
-  function onRowKey(e: React.KeyboardEvent, i: number) {
-    if (e.key === 'Enter' || e.key === ' ') {
-      e.preventDefault();
-      open(sequences[i]);
-      return;
-    }
-    const next = nextRow(e.key, i, sequences.length);
-    if (next != null) {
-      e.preventDefault();
-      setActive(next);
-      rows.current[next]?.focus();
-    }
-  }
+  const rowProps = useRowNav(sequences.length, (i) => navigate(sequencePath(sequences[i].id)),
+    Math.max(0, sequences.findIndex((s) => s.id === selected)));
 
   return (
     <table className={`sequences rows ${stale ? 'stale' : ''}`} aria-busy={stale}>
@@ -99,10 +83,7 @@ function SequenceTable({ sequences, selected, stale }: { sequences: SequenceSumm
       </thead>
       <tbody>
         {sequences.map((s, i) => (
-          <tr key={s.id} ref={(el) => { rows.current[i] = el; }} tabIndex={i === active ? 0 : -1} data-sequence={s.id}
-            aria-current={s.id === selected ? 'true' : undefined}
-            onKeyDown={(e) => onRowKey(e, i)} onFocus={() => setActive(i)}
-            onClick={(e) => { if (!(e.target as HTMLElement).closest('a')) open(s); }}>
+          <tr key={s.id} {...rowProps(i)} data-sequence={s.id} aria-current={s.id === selected ? 'true' : undefined}>
             <th scope="row">
               <Link to={sequencePath(s.id)} tabIndex={-1}>{sequenceName(s)}</Link>
               {s.name && <div className="sub">{s.id}</div>}
@@ -111,7 +92,7 @@ function SequenceTable({ sequences, selected, stale }: { sequences: SequenceSumm
             <td>{s.variants.map((v) => v || '(none)').join(', ')}</td>
             <td className="num">{s.sent.toLocaleString('en')}</td>
             <td className="num">{interval(s.replyRate)}</td>
-            <td className="num">{rate1(s.positiveRate?.rate)}</td>
+            <td className="num">{pct(s.positiveRate?.rate, 1)}</td>
             <td className="num">{s.winners > 0 ? <span className="verdict WINNER">{s.winners}</span> : '0'}</td>
             <td><time dateTime={s.lastSentAt ?? undefined}>{relative(s.lastSentAt)}</time></td>
           </tr>
@@ -140,7 +121,7 @@ function SequenceBody({ d, stale }: { d: SequenceDetail; stale: boolean }) {
         are {Math.round(d.confidence * 100)}% Wilson intervals; each variant is tested against the step's control at
         {' '}{Math.round(d.confidence * 100)}% confidence, and the sends still needed are for {Math.round(d.power * 100)}%
         {' '}power. Counts refreshed {relative(d.refreshedAt)}.</p>
-      <IntervalChart d={d} />
+      <IntervalChart steps={steps} confidence={d.confidence} />
       <div className="grid two steps">
         {steps.map((s) => <StepCard key={s.step} s={s} />)}
       </div>
@@ -197,9 +178,9 @@ function StepCard({ s }: { s: StepView }) {
 const BAR = '#93c5fd';
 const WINNER = '#15803d';
 
-function IntervalChart({ d }: { d: SequenceDetail }) {
-  const rows = useMemo(() => chartRows(d), [d]);
-  const level = `${Math.round(d.confidence * 100)}%`;
+function IntervalChart({ steps, confidence }: { steps: StepView[]; confidence: number }) {
+  const rows = useMemo(() => chartRows(steps), [steps]);
+  const level = `${Math.round(confidence * 100)}%`;
   const option = useMemo(() => ({
     tooltip: {
       trigger: 'axis', axisPointer: { type: 'shadow' },
@@ -315,7 +296,7 @@ function DraftResult({ state, retry, apply }: {
   return (
     <div className={`result ${current ? '' : 'stale'}`} aria-busy={!current}>
       <div className="p-reply" data-testid="p-reply" data-current={current} aria-live="polite">
-        <span className="big">{rate1(r.pReply)}</span>
+        <span className="big">{pct(r.pReply, 1)}</span>
         <span> chance of a reply{current ? '' : ' (previous draft; updating…)'}</span>
       </div>
       <p className="sub">{r.text.words} word{r.text.words === 1 ? '' : 's'}, {r.text.questions} question

@@ -4,12 +4,13 @@ import type { LeadPage as Page } from '../api';
 import { Async, Empty } from '../components/State';
 import { leadName, relative, signed } from '../format';
 import {
-  PAGE_SIZE, apiQuery, ariaSort, clampRow, fromQuery, nextRow, pageCount, pageView, rangeLabel, searchBox, searchTo,
+  PAGE_SIZE, apiQuery, ariaSort, fromQuery, pageCount, pageView, rangeLabel, searchBox, searchTo,
   setFilter, toQuery, toggleSort,
   type SortKey, type TableState,
 } from '../leadTable';
 import { scopeLabel, type Me } from '../session';
 import { useApi } from '../useApi';
+import { useRowNav } from '../useRowNav';
 
 const COLUMNS: { key: SortKey; label: string; num?: boolean }[] = [
   { key: 'name', label: 'Lead' },
@@ -26,8 +27,6 @@ export function Leads({ me }: { me: Me }) {
   const state = fromQuery(location.search);
   const data = useApi<Page>(`/api/v1/dashboard/leads?${apiQuery(state)}`);
   const [q, setQ] = useState(state.q);
-  const rows = useRef<(HTMLTableRowElement | null)[]>([]);
-  const [lastActive, setActive] = useState(0);
   // The URL as it is now, for the search box's timer (its closure would hold the URL of when typing began).
   const search = useRef(location.search);
   search.current = location.search;
@@ -50,20 +49,7 @@ export function Leads({ me }: { me: Me }) {
 
   const page = data.data;
   const items = page?.items ?? [];
-  const active = clampRow(lastActive, items.length); // a shorter page keeps one row reachable by Tab
-
-  function onRowKey(e: React.KeyboardEvent, i: number) {
-    if (e.key === 'Enter') {
-      navigate(`/leads/${encodeURIComponent(items[i].id)}`);
-      return;
-    }
-    const next = nextRow(e.key, i, items.length);
-    if (next != null) {
-      e.preventDefault();
-      setActive(next);
-      rows.current[next]?.focus();
-    }
-  }
+  const rowProps = useRowNav(items.length, (i) => navigate(`/leads/${encodeURIComponent(items[i].id)}`));
 
   return (
     <section>
@@ -111,7 +97,7 @@ export function Leads({ me }: { me: Me }) {
           }
           return (
             <>
-              <table className={`leads ${stale ? 'stale' : ''}`} aria-busy={stale}>
+              <table className={`leads rows ${stale ? 'stale' : ''}`} aria-busy={stale}>
                 <caption className="visually-hidden">
                   Leads, sorted by {COLUMNS.find((c) => c.key === state.sort)?.label} {state.dir === 'asc' ? 'ascending' : 'descending'}.
                   Use the arrow keys to move between rows and Enter to open a lead.
@@ -130,8 +116,7 @@ export function Leads({ me }: { me: Me }) {
                 </thead>
                 <tbody>
                   {p.items.map((l, i) => (
-                    <tr key={l.id} ref={(el) => { rows.current[i] = el; }} tabIndex={i === active ? 0 : -1}
-                      onKeyDown={(e) => onRowKey(e, i)} onFocus={() => setActive(i)} data-lead={l.id}>
+                    <tr key={l.id} {...rowProps(i)} data-lead={l.id}>
                       <th scope="row">
                         <Link to={`/leads/${encodeURIComponent(l.id)}`} tabIndex={-1}>{leadName(l)}</Link>
                         <div className="sub">{[l.title, l.account].filter(Boolean).join(' · ')}</div>

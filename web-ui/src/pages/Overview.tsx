@@ -196,19 +196,19 @@ function LiveScores({ me }: { me: Me }) {
 /** The talk-ratio distribution of the analysed calls the caller may see, against the 43% reference. */
 function CallTalk() {
   const data = useApi<CallAggregates>('/api/v1/calls/aggregates?by=rep');
+  const h = useMemo(() => (data.data ? talkHistogram(data.data) : null), [data.data]);
   return (
     <div className="card" data-testid="call-talk">
       <h2>Calls: talk ratio</h2>
-      <Async data={data} what="the call aggregates" isEmpty={(d) => talkHistogram(d).calls === 0}
+      <Async data={data} what="the call aggregates" isEmpty={() => h?.calls === 0}
         empty="No analysed calls yet. Calls are analysed in the background as they arrive.">
-        {(d) => <TalkHistogram a={d} />}
+        {(d) => <TalkHistogram a={d} h={h!} />}
       </Async>
     </div>
   );
 }
 
-function TalkHistogram({ a }: { a: CallAggregates }) {
-  const h = useMemo(() => talkHistogram(a), [a]);
+function TalkHistogram({ a, h }: { a: CallAggregates; h: ReturnType<typeof talkHistogram> }) {
   const ref = pct(a.talkRatioReference);
   const option = useMemo(() => ({
     grid: { left: 40, right: 16, top: 30, bottom: 44 },
@@ -224,14 +224,12 @@ function TalkHistogram({ a }: { a: CallAggregates }) {
       },
     }],
   }), [a, h, ref]);
-  const mean = a.groups.reduce((s, g) => s + (g.meanTalkRatio ?? 0) * g.calls, 0)
-    / Math.max(1, a.groups.reduce((s, g) => s + (g.meanTalkRatio == null ? 0 : g.calls), 0));
   return (
     <>
       <EChart option={option} height={220}
         label={`Talk ratio of ${h.calls} analysed calls in 10% bins, against the ${ref} reference.`} />
       <p className="sub">{h.calls} analysed call{h.calls === 1 ? '' : 's'} (all you may see, not only this week:
-        the aggregates have no date filter); mean talk ratio {pct(mean)} against the {ref} reference.</p>
+        the aggregates have no date filter); mean talk ratio {pct(h.mean)} against the {ref} reference.</p>
     </>
   );
 }
