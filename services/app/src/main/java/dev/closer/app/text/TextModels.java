@@ -18,7 +18,9 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,13 +37,55 @@ public class TextModels {
     @Inject
     CloserConfig config;
 
-    private TextEncoder encoder;
-    private TextClassifier intent;
-    private TextClassifier tone;
-    private TabularModel reply;
-    private TabularModel callWin;
+    private final Lazy<TextEncoder> encoder = new Lazy<>(this::openEncoder);
+    private final Lazy<TextClassifier> intent = new Lazy<>(() -> head(config.text().intentModel()));
+    private final Lazy<TextClassifier> tone = new Lazy<>(() -> head(config.text().toneModel()));
+    private final Lazy<TabularModel> reply = new Lazy<>(() -> tabular(config.emails().replyModel(), true));
+    private final Lazy<TabularModel> callWin = new Lazy<>(() -> tabular(config.calls().winModel(), false));
+
+    /**
+     * A model opened on first use, once. A model that fails to open stays failed (its files are part of the build or
+     * of closer.models.dir, so trying again gives the same answer): every caller gets the same exception, without
+     * opening an ONNX session and checking parity again on each request and each worker tick.
+     */
+    private static final class Lazy<T extends AutoCloseable> {
+        private final Supplier<T> open;
+        private T value;
+        private RuntimeException failure;
+
+        Lazy(Supplier<T> open) {
+            this.open = open;
+        }
+
+        synchronized T get() {
+            if (failure != null) {
+                throw failure;
+            }
+            if (value == null) {
+                try {
+                    value = open.get();
+                } catch (RuntimeException e) {
+                    failure = e;
+                    throw e;
+                }
+            }
+            return value;
+        }
+
+        synchronized void close() {
+            if (value != null) {
+                try {
+                    value.close();
+                } catch (Exception e) {
+                    LOG.debugf(e, "Closing a model failed");
+                }
+            }
+        }
+    }
 
     void onStart(@Observes StartupEvent event) {
+        // A misspelt encoder name stops the app here, not at the first request.
+        EncoderModel.byName(config.text().encoder());
         if (config.text().preload()) {
             Thread preload = new Thread(() -> {
                 try {
@@ -58,62 +102,53 @@ public class TextModels {
     }
 
     /** The sentence encoder. */
-    public synchronized TextEncoder encoder() {
-        if (encoder == null) {
-            EncoderModel model = EncoderModel.byName(config.text().encoder());
-            TextEncoderOptions options = TextEncoderOptions.of(model);
-            if (config.text().threads() > 0) {
-                options = options.withThreads(config.text().threads());
-            }
-            CloserConfig.Inference inference = config.inference();
-            options = new TextEncoderOptions(model, options.threads(), new InferenceOptions(inference.device(),
-                    inference.cudaDeviceId(), 1, 1));
-            long started = System.nanoTime();
-            encoder = TextEncoder.open(options);
-            LOG.infof("Text encoder %s loaded in %d ms (%d threads)", model.id(),
-                    (System.nanoTime() - started) / 1_000_000, options.threads());
-        }
-        return encoder;
+    public TextEncoder encoder() {
+        return encoder.get();
     }
 
     /** The reply-intent head ({@code closer.text.intent-model}). */
-    public synchronized TextClassifier intent() {
-        if (intent == null) {
-            intent = head(config.text().intentModel());
-        }
-        return intent;
+    public TextClassifier intent() {
+        return intent.get();
     }
 
     /** The tone head ({@code closer.text.tone-model}). */
-    public synchronized TextClassifier tone() {
-        if (tone == null) {
-            tone = head(config.text().toneModel());
-        }
-        return tone;
+    public TextClassifier tone() {
+        return tone.get();
     }
 
     /**
      * The reply model ({@code closer.emails.reply-model}): a tabular model that also reads the email's text, through
      * the configured encoder.
      */
-    public synchronized TabularModel replyModel() {
-        if (reply == null) {
-            reply = tabular(config.emails().replyModel(), true);
-        }
-        return reply;
+    public TabularModel replyModel() {
+        return reply.get();
     }
 
     /** The call-win model ({@code closer.calls.win-model}): p(won) of a call's deal from its per-call features. */
-    public synchronized TabularModel callWinModel() {
-        if (callWin == null) {
-            callWin = tabular(config.calls().winModel(), false);
-        }
-        return callWin;
+    public TabularModel callWinModel() {
+        return callWin.get();
+    }
+
+    /** Session settings of every text model: the configured device, one ONNX Runtime thread per run. */
+    private InferenceOptions options() {
+        CloserConfig.Inference inference = config.inference();
+        return new InferenceOptions(inference.device(), inference.cudaDeviceId(), 1, 1);
+    }
+
+    private TextEncoder openEncoder() {
+        EncoderModel model = EncoderModel.byName(config.text().encoder());
+        int threads = config.text().threads() > 0 ? config.text().threads()
+                : TextEncoderOptions.of(model).threads();
+        long started = System.nanoTime();
+        TextEncoder opened = TextEncoder.open(new TextEncoderOptions(model, threads, options()));
+        LOG.infof("Text encoder %s loaded in %d ms (%d threads)", model.id(),
+                (System.nanoTime() - started) / 1_000_000, threads);
+        return opened;
     }
 
     /**
-     * A tabular bundle, loaded only when it reproduces its parity.jsonl and, if it reads a text, reads the configured
-     * encoder's vectors.
+     * A tabular bundle, loaded only when it reproduces its parity.jsonl (at the device's tolerance) and, if it reads
+     * a text, reads the configured encoder's vectors.
      */
     private TabularModel tabular(String nameAndVersion, boolean readsText) {
         ModelBundle.Files files = files(nameAndVersion);
@@ -131,12 +166,11 @@ public class TextModels {
                         + bundle.spec().text().encoder());
             }
         }
-        CloserConfig.Inference inference = config.inference();
-        TabularModel model = TabularModel.open(bundle, new InferenceOptions(inference.device(),
-                inference.cudaDeviceId(), 1, 1));
+        TabularModel model = TabularModel.open(bundle, options());
         ParityCheck.Result parity;
         try {
-            parity = ParityCheck.check(model, files.require(ParityCheck.FILE));
+            parity = ParityCheck.check(model, files.require(ParityCheck.FILE),
+                    ParityCheck.tolerance(model.onnx().device()));
         } catch (IOException | RuntimeException e) {
             model.close();
             throw new InferenceException("Model " + bundle.id() + ": no parity check: " + e.getMessage(), e);
@@ -158,9 +192,7 @@ public class TextModels {
 
     private TextClassifier head(String nameAndVersion) {
         ModelBundle.Files files = files(nameAndVersion);
-        CloserConfig.Inference inference = config.inference();
-        TextClassifier head = TextClassifier.open(files, new InferenceOptions(inference.device(),
-                inference.cudaDeviceId(), 1, 1));
+        TextClassifier head = TextClassifier.open(files, options());
         try {
             head.requireEncoder(encoder().model());
         } catch (RuntimeException e) {
@@ -172,21 +204,9 @@ public class TextModels {
     }
 
     @PreDestroy
-    synchronized void close() {
-        if (intent != null) {
-            intent.close();
-        }
-        if (tone != null) {
-            tone.close();
-        }
-        if (reply != null) {
-            reply.close();
-        }
-        if (callWin != null) {
-            callWin.close();
-        }
-        if (encoder != null) {
-            encoder.close();
+    void close() {
+        for (Lazy<?> model : List.of(intent, tone, reply, callWin, encoder)) {
+            model.close();
         }
     }
 }

@@ -33,8 +33,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class SequenceAbIT {
 
-    /** Decimals as doubles, so that closeTo compares them at full precision. */
-
     @Inject
     ApiKeyService keys;
     @Inject

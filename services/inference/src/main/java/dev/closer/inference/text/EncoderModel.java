@@ -17,9 +17,9 @@ import java.util.stream.Collectors;
  *
  * <p>The default is BGE-small, by measurement (docs/benchmarks.md, "Text encoder"): a logistic regression on its
  * frozen vectors reaches 86.9% on SST-2 against 81.4% for MiniLM, and it reads 512 tokens of an email where MiniLM
- * reads 128. It is about 4.7 times slower (32 against 150 emails a second on 2 loaded cores), which is still far more
- * than the email traffic a sales team makes; {@code closer.text.encoder=minilm} will trade the quality for the speed
- * (once the app wires the encoder).
+ * reads 128. It was about 4.7 times slower in one run (32 against 150 emails a second on 2 loaded cores, with an
+ * error bar on BGE wider than its score), still far more than the email traffic a sales team makes;
+ * {@code closer.text.encoder=minilm} trades the quality for the speed (the heads trained on BGE then do not load).
  */
 public enum EncoderModel {
     /** sentence-transformers/all-MiniLM-L6-v2, int8-quantized: 6 layers, 384 dimensions, mean pooling. */
@@ -42,7 +42,7 @@ public enum EncoderModel {
     private final int dimension;
 
     /**
-     * @param id        the name configuration uses ({@code closer.text.encoder}, once the app wires the encoder)
+     * @param id        the name configuration uses ({@code closer.text.encoder})
      * @param resource  base name of the model's classpath resources in its langchain4j jar: the quantized ONNX graph
      *                  is {@code <resource>.onnx}, the Hugging Face tokenizer {@code <resource>-tokenizer.json}
      * @param pooling   how token vectors become the text's vector

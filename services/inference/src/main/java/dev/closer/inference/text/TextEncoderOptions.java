@@ -4,8 +4,7 @@ import dev.closer.inference.ExecutionDevice;
 import dev.closer.inference.InferenceOptions;
 
 /**
- * How a {@link TextEncoder} is built; each field will be one setting of the app ({@code closer.text.*}) once the app
- * wires the encoder.
+ * How a {@link TextEncoder} is built; the app maps its settings ({@code closer.text.*}) onto these fields.
  *
  * <p>There is no batch size: every text is its own ONNX Runtime run. These graphs quantize activations with one int8
  * scale per run, so a text batched with others would get a vector that depends on its neighbours, and serving's
