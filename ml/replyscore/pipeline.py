@@ -261,11 +261,11 @@ def parity_records(rows, cfg):
     return real + edge
 
 
-def write_parity(path, exported_path, spec, records, vecs):
+def write_parity(path, exported_path, records, inputs):
     """parity.jsonl: {"input": raw record, "derived": derived features, "text": vector, "probability"} with the
-    probability of the exported graph (onnx_numpy). Returns the probabilities [N]."""
-    cat, num = contract.encode(spec, records)
-    vecs = np.asarray(vecs, dtype=np.float32)
+    probability of the exported graph (onnx_numpy). inputs: [cat, num, text] encoded from records. Returns the
+    probabilities [N]."""
+    cat, num, vecs = inputs
     probs = onnx_numpy.run(str(exported_path), cat, num, vecs)[features.OUTPUT].reshape(-1)
     with open(path, "w") as fh:
         for r, v, p in zip(records, vecs, probs):
@@ -291,16 +291,15 @@ def export_version(rows, text, cfg, embed, log=print):
     p_records = parity_records(rows, cfg)
     p_vecs = embed([f"parity-{i}" for i in range(len(p_records))], [derived.text_of(r) for r in p_records],
                    f"parity-s{cfg['seed_world']}-{cfg['leads']}")
-    graph = write_parity(out / "parity.jsonl", out / "model.onnx", spec, p_records, p_vecs)
-    p_cat, p_num = contract.encode(spec, p_records)
-    torch_p = model.probabilities(m, [p_cat, p_num, np.asarray(p_vecs, dtype=np.float32)])
-    max_diff = float(np.max(np.abs(graph - torch_p)))
-    if not max_diff <= 1e-5:
-        raise RuntimeError(f"exported graph disagrees with torch: max |diff| {max_diff:g}")
-    # the whole training set through the graph too (a larger self-check than parity.jsonl)
+    p_inputs = list(contract.encode(spec, p_records)) + [np.asarray(p_vecs, dtype=np.float32)]
+    graph = write_parity(out / "parity.jsonl", out / "model.onnx", p_records, p_inputs)
+    max_diff = float(np.max(np.abs(graph - model.probabilities(m, p_inputs))))
+    # a sample of the training set through the graph too (a larger self-check than parity.jsonl), before the check
     sample = np.arange(0, len(rows), max(1, len(rows) // 500))
     g_all = onnx_numpy.run(str(out / "model.onnx"), *[x[sample] for x in inputs])[features.OUTPUT].reshape(-1)
     max_diff = max(max_diff, float(np.max(np.abs(g_all - model.probabilities(m, [x[sample] for x in inputs])))))
+    if not max_diff <= 1e-5:
+        raise RuntimeError(f"exported graph disagrees with torch: max |diff| {max_diff:g}")
     log(f"exported {out}: model.onnx, features.json, parity.jsonl ({len(p_records)} lines); graph vs torch max "
         f"|diff| {max_diff:.2e}")
     return spec, info, {"dir": _display(out), "version": cfg["version"], "onnx_bytes": (out / "model.onnx").stat().st_size,
