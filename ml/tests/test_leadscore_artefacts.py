@@ -200,16 +200,18 @@ def test_reports(name, models, synthetic):
     assert LEAKS.get(name, set()) <= {d["column"] for d in m["dataset"]["dropped_columns"]}
 
 
-@pytest.mark.parametrize("name", ["sales-world", "leads-x-education"])
-def test_published_tables_are_the_formatter_output(name):
+@pytest.mark.parametrize("name, bundle", [("sales-world", MODELS / "v1"), ("leads-x-education", None),
+                                          ("reply-score", ML / "models" / "reply-score" / "v1")])
+def test_published_tables_are_the_formatter_output(name, bundle):
     """The README's table of each report is evaluate.format_table of its metrics.json byte for byte, and the
-    card's table is the same formatter's compact Markdown form (the one card_markdown writes)."""
+    card's table (the report's and the bundle's) is the same formatter's compact Markdown form (the one
+    card_markdown / replyscore.card.markdown writes)."""
     results = json.loads((REPORTS / name / "metrics.json").read_text())["results"]
     assert evaluate.format_table(results) in (ML / "README.md").read_text()
     compact = evaluate.format_table(results, labels=pipeline.METRIC_NAMES, padded=False)
     assert f"\n{compact}\n" in (REPORTS / name / "card.md").read_text()
-    if name == "sales-world":
-        assert f"\n{compact}\n" in (MODELS / "v1" / "card.md").read_text()
+    if bundle is not None:
+        assert f"\n{compact}\n" in (bundle / "card.md").read_text()
 
 
 def test_the_sales_world_card_renders_from_its_committed_inputs():
