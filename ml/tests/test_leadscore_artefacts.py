@@ -215,8 +215,9 @@ def test_published_tables_are_the_formatter_output(name, bundle):
 
 
 def test_the_sales_world_card_renders_from_its_committed_inputs():
-    """card_markdown on v1's metrics.json and features.json and the platform spec writes the report's card.md byte
-    for byte. (v1/card.md itself stays as registered: the app stores bundle files and compares them at start-up.)"""
+    """card_markdown on v1's metrics.json and features.json and the platform spec writes the report's card.md and
+    v1/card.md byte for byte. (Only v1's model.onnx is frozen once registered: the app's ModelRegistry.registerBundled
+    stores a changed card or features.json in place of its copy and validates the version again.)"""
     spec = dataset_spec.load_spec(ML / "specs" / "platform.yaml")
     cfg = pipeline.config(["--spec", "ml/specs/platform.yaml", "--report", "ml/reports/sales-world",
                            "--out", "ml/models/lead-score/v1"], spec)
@@ -224,3 +225,4 @@ def test_the_sales_world_card_renders_from_its_committed_inputs():
     fspec = json.loads((MODELS / "v1" / "features.json").read_text())
     card = pipeline.card_markdown(spec, fspec, metrics, cfg, [pipeline._command(cfg)])
     assert card == (REPORTS / "sales-world" / "card.md").read_text()
+    assert card == (MODELS / "v1" / "card.md").read_text()
