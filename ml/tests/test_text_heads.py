@@ -124,6 +124,18 @@ def test_mlp_graph_computes_the_numpy_head():
     assert np.abs(got - heads.forward(layers, x)).max() < 1e-5
 
 
+def test_write_bundle_checks_the_graph_against_the_head(tmp_path):
+    rng = np.random.RandomState(4)
+    x = rng.normal(size=(200, 8))
+    layers = heads.logistic_regression(x, (x[:, 0] > 0).astype(int), 1.0)
+    texts = [f"t{i}" for i in range(5)]
+    diff = heads.write_bundle(tmp_path / "ok", heads.to_onnx(layers, "t"), layers, {}, {}, "card", texts, x[:5])
+    assert diff <= heads.PARITY_TOLERANCE and heads.check_parity(tmp_path / "ok") <= heads.PARITY_TOLERANCE
+    other = [(layers[0][0] * 2, layers[0][1])]
+    with pytest.raises(AssertionError, match="differs from the head"):
+        heads.write_bundle(tmp_path / "bad", heads.to_onnx(layers, "t"), other, {}, {}, "card", texts, x[:5])
+
+
 def test_neutral_band_on_calibrated_scores():
     rng = np.random.RandomState(2)
     p = rng.uniform(size=20000)

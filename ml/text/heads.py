@@ -111,10 +111,11 @@ def now():
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def write_bundle(out, model, features, metrics, card, parity_texts, parity_x, parity_extra=None):
+def write_bundle(out, model, layers, features, metrics, card, parity_texts, parity_x, parity_extra=None):
     """model.onnx, features.json, metrics.json, card.md and parity.jsonl ({"text", "embedding", "probabilities"}
-    from running the written graph, plus parity_extra[i]'s fields when given) in out; re-reads the written graph and
-    checks it against the parity rows."""
+    from running the written graph, plus parity_extra[i]'s fields when given) in out. The written graph, re-read, is
+    checked against the head's own forward pass (layers, numpy float64) on the parity rows; raises when they differ
+    by more than PARITY_TOLERANCE. Returns the largest |difference|."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     onnx.save(model, str(out / "model.onnx"))
@@ -125,11 +126,14 @@ def write_bundle(out, model, features, metrics, card, parity_texts, parity_x, pa
             row = {"text": text, **(parity_extra[i] if parity_extra else {}),
                    "embedding": [float(v) for v in np.asarray(e, np.float32)], "probabilities": [float(v) for v in p]}
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    check_parity(out)
+    diff = float(np.abs(probs - forward(layers, parity_x)).max())
+    if diff > PARITY_TOLERANCE:
+        raise AssertionError(f"{out}: the exported graph differs from the head by {diff}")
     features = dict(features, model_sha256=sha256(out / "model.onnx"))
     (out / "features.json").write_text(json.dumps(features, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "card.md").write_text(card, encoding="utf-8")
+    return diff
 
 
 def check_parity(folder):

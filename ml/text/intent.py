@@ -242,9 +242,10 @@ def main():
     metrics = {"datasets": dataset, "encoder": DEFAULT_ENCODER, "kept": kept, "selection_on_validation": selection,
                "thresholds": thresholds, "results": results, "timing": timing,
                "heldout_mistakes_new_text": [{"id": a, "predicted": b, "probability": c} for a, b, c in mistakes]}
-    heads.write_bundle(args.out, graph, features, metrics, card(results, kept, dataset, thresholds[kept], mistakes),
-                       parity_texts, x_parity, parity_extra)
-    print(f"wrote {args.out} (parity {len(parity_texts)} rows, max |diff| {heads.check_parity(args.out):.2e})")
+    diff = heads.write_bundle(args.out, graph, layers, features, metrics,
+                              card(results, kept, dataset, thresholds[kept], mistakes), parity_texts, x_parity,
+                              parity_extra)
+    print(f"wrote {args.out} (parity {len(parity_texts)} rows, graph vs head max |diff| {diff:.2e})")
 
 
 def _table(report):

@@ -186,9 +186,9 @@ def main():
                "neutral_rule": f"band where the predicted class is right < {args.neutral_accuracy:.4f} of the time "
                                f"on dev (moving window of {args.window} phrases sorted by p(positive))"}
     parity = dict(zip(parity_texts, heads.run(graph, x_parity)[:, 1]))
-    heads.write_bundle(args.out, graph, features, metrics, card(results, kept, low, high, dataset, parity),
-                       parity_texts, x_parity)
-    print(f"wrote {args.out} (parity {len(parity_texts)} rows, max |diff| {heads.check_parity(args.out):.2e})")
+    diff = heads.write_bundle(args.out, graph, layers, features, metrics,
+                              card(results, kept, low, high, dataset, parity), parity_texts, x_parity)
+    print(f"wrote {args.out} (parity {len(parity_texts)} rows, graph vs head max |diff| {diff:.2e})")
 
 
 def describe(head):
