@@ -6,6 +6,7 @@ import functools
 import hashlib
 import io
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -198,6 +199,29 @@ def test_variants_edit_the_draft_as_described():
     assert derived.local_time(t, "America/Los_Angeles") == ("9", "2") and t.startswith("2026-04-07")
 
 
+def test_the_simulator_formula_on_the_record_is_the_true_logit_up_to_the_leads_noise():
+    """logit(synthetic_p_reply) - variants.reply_logit(record, truth) is the lead's unobserved noise: the same for
+    every email of a lead, up to the rounding of p to 4 decimals. So reply_logit measures the record as the simulator
+    does, and oracle_p (its noise average) and true_change rest on the simulator's own formula."""
+    events, end = tiny_world()
+    by_lead = {}
+    for r in dataset.build_rows(events, end=end):
+        t, rec = r["truth"], r["record"]
+        x = variants.reply_logit(rec, bool(t["personalised"]), step=int(rec["sequenceStep"]),
+                                 breakup=t["step_purpose"] == "breakup", fit=float(t["fit"] or 0.0),
+                                 recent_visit=(rec.get("webSessions3d") or 0) > 0)
+        p = t["p_reply"]
+        by_lead.setdefault(r["leadId"], []).append((math.log(p / (1 - p)) - x, 0.5e-4 / (p * (1 - p)) + 1e-9))
+    several = [v for v in by_lead.values() if len(v) > 1]
+    assert len(several) > 50
+    for v in several:
+        assert max(a - b for a, b in v) <= min(a + b for a, b in v), v
+    r = next(r for r in dataset.build_rows(events, end=end) if r["truth"]["p_reply"] > 0.01)
+    o = variants.oracle_p(r["record"], r["truth"])
+    assert 0 < o < 1 and abs(variants.true_change(r["record"], r["record"], r["truth"]["p_reply"],
+                                                  bool(r["truth"]["personalised"]))) < 1e-12
+
+
 # ----------------------------------------------------------------------------- export
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
@@ -270,6 +294,15 @@ def test_encoding_a_record_matches_the_parity_line_when_serving_sends_messy_valu
     assert cat[0][names.index("seniority")] == vocab["seniority"].index("vp") + 1
     assert cat[0][names.index("localHour")] == vocab["localHour"].index("9") + 1   # derived wins over the record
     assert cat[0][names.index("sequenceStep")] == vocab["sequenceStep"].index("2") + 1
+
+
+def test_the_committed_cards_render_from_the_committed_metrics():
+    """replyscore.card.markdown on v1's metrics.json and features.json with the pipeline's defaults writes the
+    bundle's and the report's card.md byte for byte (the true effects it quotes come from simulator/effects.py)."""
+    from replyscore import card
+    metrics = json.loads((BUNDLE / "metrics.json").read_text())
+    text = card.markdown(metrics, json.loads((BUNDLE / "features.json").read_text()), dict(pipeline.DEFAULTS))
+    assert text == (BUNDLE / "card.md").read_text() == (ML / "reports" / "reply-score" / "card.md").read_text()
 
 
 def test_committed_bundle():
