@@ -30,7 +30,7 @@ from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.preprocessing import OneHotEncoder
 from threadpoolctl import threadpool_limits
 
-from leadscore import evaluate, features, model, onnx_numpy, plots
+from leadscore import dataset_spec, evaluate, features, model, onnx_numpy, plots
 from leadscore.data import REPO_ROOT
 
 MODELS = ["mlp", "logistic_regression", "gradient_boosting"]
@@ -159,13 +159,8 @@ def cross_validate(records, y, categorical, numeric, cfg, groups=None, log=print
 
 
 def comparison(results):
-    out = {}
-    for b in ("logistic_regression", "gradient_boosting"):
-        d = np.array(results["mlp"]["roc_auc"]["folds"]) - np.array(results[b]["roc_auc"]["folds"])
-        mean, ci = evaluate.t_interval(d)
-        out[f"mlp_vs_{b}"] = {"a": "mlp", "b": b, "roc_auc_difference": mean, "difference_ci95": ci,
-                              "folds_a_better": int((d > 0).sum()), "folds": len(d)}
-    return out
+    return {f"mlp_vs_{b}": evaluate.paired_roc_auc(results, "mlp", b)
+            for b in ("logistic_regression", "gradient_boosting")}
 
 
 # ----------------------------------------------------------------------------- export
@@ -213,15 +208,9 @@ def export_version(records, y, categorical, numeric, cfg, out, trained_on, log=p
             fh.write(json.dumps({"input": r, "probability": float(p)}) + "\n")
     log(f"exported {out}: model.onnx, features.json, parity.jsonl ({len(p_records)} lines); graph vs torch max "
         f"|diff| {max_diff:.2e}")
-    return spec, info, {"dir": display(out), "version": out.name, "onnx_bytes": (out / "model.onnx").stat().st_size,
+    return spec, info, {"dir": dataset_spec.display_path(out), "version": out.name,
+                        "onnx_bytes": (out / "model.onnx").stat().st_size,
                         "parity_lines": len(p_records), "max_abs_diff": max_diff, "output_shape": "[N, 1]"}
-
-
-def display(path):
-    try:
-        return str(Path(path).resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
 
 
 # ----------------------------------------------------------------------------- run + report
@@ -282,7 +271,7 @@ def run(name, records, y, categorical, numeric, dataset, cfg=None, groups=None, 
         for folder in [report] + ([Path(out)] if out else []):
             (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
             (folder / "card.md").write_text(md)
-        log(f"wrote {display(report)}: metrics.json, card.md, roc.png, calibration.png, lift.png "
+        log(f"wrote {dataset_spec.display_path(report)}: metrics.json, card.md, roc.png, calibration.png, lift.png "
             f"({metrics['timing']['pipeline_seconds']:.0f} s)")
         return metrics
 

@@ -16,6 +16,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from callwin import data, pipeline  # noqa: E402
+from leadscore import dataset_spec  # noqa: E402
 from leadscore.data import REPO_ROOT, resolve_datasets_dir  # noqa: E402
 
 
@@ -90,7 +91,7 @@ def sales_world(args):
                "source": f"SYNTHETIC sales world: ml/simulator --seed {args.seed_world} --leads {args.leads} "
                          "(closer.call.transcribed + closer.deal.upserted)",
                "label": "the call's deal ended closed_won (vs closed_lost)", "deals": deals, "deals_won": won,
-               "left_out": left, "world_file": pipeline.display(world)}
+               "left_out": left, "world_file": dataset_spec.display_path(world)}
     notes = ["SYNTHETIC: the simulator decides each stage from that stage's call metrics (ml/SIMULATOR.md section 5: "
              "talk ratio near 0.43, 11-14 discovery questions, monologue, next steps, interruptions, fillers, "
              "competitor) plus fit, deal size and per-deal noise, so the call features are known to carry signal "

@@ -72,6 +72,22 @@ def t_interval(values):
     return mean, [mean - half, mean + half]
 
 
+def paired(a, b):
+    """Per-fold values of two models on the same folds: mean and 95% t-interval of the differences a - b (a paired
+    comparison) and in how many folds a is better."""
+    d = np.array(a, dtype=np.float64) - np.array(b, dtype=np.float64)
+    mean, ci95 = t_interval(d)
+    return {"difference": mean, "difference_ci95": ci95, "folds_a_better": int((d > 0).sum()), "folds": len(d)}
+
+
+def paired_roc_auc(results, a, b):
+    """paired() on the per-fold ROC-AUC of models a and b in summarised results, as the call-win and reply-score
+    metrics.json write it."""
+    p = paired(results[a]["roc_auc"]["folds"], results[b]["roc_auc"]["folds"])
+    return {"a": a, "b": b, "roc_auc_difference": p["difference"], "difference_ci95": p["difference_ci95"],
+            "folds_a_better": p["folds_a_better"], "folds": p["folds"]}
+
+
 def summarise(per_fold):
     """[{metric: value}] over folds -> {metric: {"mean", "ci95": [lo, hi], "folds": [...]}}."""
     out = {}

@@ -29,7 +29,7 @@ from scipy import stats
 from sklearn.model_selection import StratifiedGroupKFold
 from threadpoolctl import threadpool_limits
 
-from leadscore import evaluate, features, onnx_numpy, plots
+from leadscore import dataset_spec, evaluate, features, onnx_numpy, plots
 from leadscore.data import REPO_ROOT
 from replyscore import contract, dataset, derived, model, variants
 
@@ -164,7 +164,7 @@ def sensitivity_inputs(rows, text, cfg, embed):
         mask = np.array([variants.applies(v, rows[i]["record"]) for i in index])
         recs = [variants.apply(v, rows[i]["record"]) if ok else rows[i]["record"] for i, ok in zip(index, mask)]
         out[v] = [mask, recs]
-    text_changed = [v for v in out if v != "tuesday_9am"]
+    text_changed = [v for v in out if v in variants.TEXT_EDITS]
     ids, texts = [], []
     for v in text_changed:
         mask, recs = out[v]
@@ -182,7 +182,7 @@ def _variant_text(rows, text, index, v, mask, vecs, pos):
     """Per sampled row: the edited text's vector where the edit changed the text, else the row's own."""
     out = np.array(text[index], dtype=np.float32)
     for j, (i, ok) in enumerate(zip(index, mask)):
-        if ok and v != "tuesday_9am":
+        if ok and v in variants.TEXT_EDITS:
             out[j] = vecs[pos[f"{rows[i]['emailId']}|{v}"]]
     return out
 
@@ -202,17 +202,15 @@ def sensitivity_report(rows, sens, spred):
             d = (spred[name][v] - spred[name]["original"])[mask]
             corr = float(stats.pearsonr(d, true)[0]) if len(d) > 2 and d.std() > 0 and true.std() > 0 else None
             entry["models"][name] = {"mean_change": float(d.mean()) if len(d) else None,
-                                     "ci95": list(_mean_ci(d)), "corr_with_true_change": corr,
+                                     "ci95": _mean_ci(d), "corr_with_true_change": corr,
                                      "same_sign_as_true": float(np.mean(np.sign(d) == np.sign(true))) if len(d) else None}
         out[v] = entry
     return out
 
 
 def _mean_ci(d):
-    if len(d) < 2:
-        return (float("nan"), float("nan"))
-    h = float(stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d)))
-    return (float(d.mean() - h), float(d.mean() + h))
+    """evaluate.t_interval's interval; [nan, nan] for fewer than 2 rows."""
+    return evaluate.t_interval(d)[1] if len(d) >= 2 else [float("nan"), float("nan")]
 
 
 # ----------------------------------------------------------------------------- truth
@@ -302,27 +300,16 @@ def export_version(rows, text, cfg, embed, log=print):
         raise RuntimeError(f"exported graph disagrees with torch: max |diff| {max_diff:g}")
     log(f"exported {out}: model.onnx, features.json, parity.jsonl ({len(p_records)} lines); graph vs torch max "
         f"|diff| {max_diff:.2e}")
-    return spec, info, {"dir": _display(out), "version": cfg["version"], "onnx_bytes": (out / "model.onnx").stat().st_size,
+    return spec, info, {"dir": dataset_spec.display_path(out), "version": cfg["version"],
+                        "onnx_bytes": (out / "model.onnx").stat().st_size,
                         "parity_lines": len(p_records), "max_abs_diff": max_diff, "output_shape": "[N, 1]"}
-
-
-def _display(path):
-    try:
-        return str(Path(path).resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
 
 
 # ----------------------------------------------------------------------------- run
 def comparison(results):
-    def paired(a, b):
-        d = np.array(results[a]["roc_auc"]["folds"]) - np.array(results[b]["roc_auc"]["folds"])
-        mean, ci = evaluate.t_interval(d)
-        return {"a": a, "b": b, "roc_auc_difference": mean, "difference_ci95": ci, "folds_a_better": int((d > 0).sum()),
-                "folds": len(d)}
-    return {"mlp_vs_logistic_regression": paired("mlp", "logistic_regression"),
-            "mlp_vs_mlp_no_text": paired("mlp", "mlp_no_text"),
-            "logistic_regression_vs_no_text": paired("logistic_regression", "logistic_regression_no_text")}
+    pairs = {"mlp_vs_logistic_regression": ("mlp", "logistic_regression"), "mlp_vs_mlp_no_text": ("mlp", "mlp_no_text"),
+             "logistic_regression_vs_no_text": ("logistic_regression", "logistic_regression_no_text")}
+    return {k: evaluate.paired_roc_auc(results, a, b) for k, (a, b) in pairs.items()}
 
 
 def run(rows, text, cfg, embed, world=None, log=print):
@@ -442,7 +429,7 @@ def main(argv=None):
     all_x = embed(ids, texts, f"emails-s{cfg['seed_world']}-{cfg['leads']}")
     where = {e: j for j, e in enumerate(ids)}
     text = all_x[[where[r["emailId"]] for r in rows]].astype(np.float32)
-    world = {"world_file": _display(path), "emails_sent": len(ids),
+    world = {"world_file": dataset_spec.display_path(path), "emails_sent": len(ids),
              "timing": {"rows_seconds": round(rows_seconds, 1), "embedding": embeds}}
     metrics = run(rows, text, cfg, embed, world)
     total = time.time() - t0

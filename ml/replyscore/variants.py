@@ -57,6 +57,9 @@ VARIANTS = {
                    "does not name it)",
 }
 
+# the edits that change the text (and so need the edited draft embedded); tuesday_9am changes only sentAt
+TEXT_EDITS = frozenset({"shorten_60_words", "add_question", "personalise"})
+
 
 def applies(name, record):
     if name == "shorten_60_words":

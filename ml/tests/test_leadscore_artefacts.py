@@ -214,6 +214,18 @@ def test_published_tables_are_the_formatter_output(name, bundle):
         assert f"\n{compact}\n" in (bundle / "card.md").read_text()
 
 
+@pytest.mark.parametrize("name, module", [("sales-world", "leadscore"), ("leads-x-education", "leadscore"),
+                                          ("sales-world-calls", "callwin"), ("persuasionforgood", "callwin"),
+                                          ("reply-score", "replyscore")])
+def test_comparisons_recompute_from_the_committed_results(name, module):
+    """Each pipeline's comparison() (evaluate.paired under it) on a report's per-fold results gives its committed
+    comparison, keys and order included."""
+    import importlib
+    m = json.loads((REPORTS / name / "metrics.json").read_text())
+    got = importlib.import_module(f"{module}.pipeline").comparison(m["results"])
+    assert json.dumps(got) == json.dumps(m["comparison"])
+
+
 def test_the_sales_world_card_renders_from_its_committed_inputs():
     """card_markdown on v1's metrics.json and features.json and the platform spec writes the report's card.md and
     v1/card.md byte for byte. (Only v1's model.onnx is frozen once registered: the app's ModelRegistry.registerBundled

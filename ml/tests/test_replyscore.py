@@ -197,6 +197,11 @@ def test_variants_edit_the_draft_as_described():
     assert derived.names_company(variants.personalise(body, "Meyer Logistics GmbH"), "Meyer Logistics GmbH") == 1
     t = variants.tuesday_9am("2026-04-10T20:00:00Z", "America/Los_Angeles")
     assert derived.local_time(t, "America/Los_Angeles") == ("9", "2") and t.startswith("2026-04-07")
+    rec = {"body": body, "subject": "Hi", "accountName": "Meyer Logistics GmbH", "sentAt": "2026-04-10T20:00:00Z",
+           "recipientTimezone": "America/Los_Angeles"}
+    assert variants.TEXT_EDITS <= set(variants.VARIANTS)
+    for v in variants.VARIANTS:     # TEXT_EDITS: exactly the edits whose text must be embedded again
+        assert (derived.text_of(variants.apply(v, rec)) != derived.text_of(rec)) == (v in variants.TEXT_EDITS), v
 
 
 def test_the_simulator_formula_on_the_record_is_the_true_logit_up_to_the_leads_noise():
