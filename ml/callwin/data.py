@@ -140,7 +140,7 @@ def ensure_world(work, seed, leads):
     work.mkdir(parents=True, exist_ok=True)
     path = work / f"world-s{seed}-{leads}.ndjson.gz"
     if not path.exists():
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_name("tmp-" + path.name)   # ends in .gz, so the simulator gzips it as the name says
         subprocess.run(["/usr/bin/python3", str(REPO_ROOT / "ml/simulator/simulate.py"), "--seed", str(seed),
                         "--leads", str(leads), "--out", str(tmp), "--quiet"], check=True)
         tmp.rename(path)

@@ -63,7 +63,7 @@ def ensure_world(work, seed, leads, log=print):
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         t0 = time.time()
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_name("tmp-" + path.name)   # ends in .gz, so the simulator gzips it as the name says
         write, close = simulate.open_output(str(tmp), 6)
         summary = simulate.generate(cfg, write)
         close()
@@ -222,13 +222,3 @@ def embed_texts(ids, texts, work, name, model="bge-small", log=print):
     meta_path.write_text(json.dumps(meta) + "\n")
     log(f"embedded {len(ids)} texts in {seconds:.0f} s ({len(ids) / seconds:.1f} texts/s)")
     return x, {**meta, "cached": False}
-
-
-def email_texts(events):
-    """(ids, texts) of every closer.email.sent in stream order, texts as derived.TEMPLATE."""
-    ids, texts = [], []
-    for e in events:
-        if e["type"] == "closer.email.sent":
-            ids.append(e["data"]["id"])
-            texts.append(derived.text_of(e["data"]))
-    return ids, texts

@@ -416,8 +416,10 @@ def main(argv=None):
     work = work if work.is_absolute() else REPO_ROOT / work
     path, wcfg = dataset.ensure_world(work, cfg["seed_world"], cfg["leads"])
     tw = time.time()
-    rows = dataset.build_rows(dataset.read_events(path), end=dataset.world_end(wcfg), censor_days=cfg["censor_days"])
-    ids, texts = dataset.email_texts(dataset.read_events(path))
+    events = list(dataset.read_events(path))
+    rows = dataset.build_rows(events, end=dataset.world_end(wcfg), censor_days=cfg["censor_days"])
+    emails_sent = sum(e["type"] == "closer.email.sent" for e in events)
+    del events
     rows_seconds = time.time() - tw
     embeds = {}
 
@@ -426,10 +428,10 @@ def main(argv=None):
         embeds[name] = meta
         return x
 
-    all_x = embed(ids, texts, f"emails-s{cfg['seed_world']}-{cfg['leads']}")
-    where = {e: j for j, e in enumerate(ids)}
-    text = all_x[[where[r["emailId"]] for r in rows]].astype(np.float32)
-    world = {"world_file": dataset_spec.display_path(path), "emails_sent": len(ids),
+    # only the kept rows (the censored last days' emails are never used); text_of(record) is the sent email's text
+    text = embed([r["emailId"] for r in rows], [derived.text_of(r["record"]) for r in rows],
+                 f"rows-s{cfg['seed_world']}-{cfg['leads']}").astype(np.float32)
+    world = {"world_file": dataset_spec.display_path(path), "emails_sent": emails_sent,
              "timing": {"rows_seconds": round(rows_seconds, 1), "embedding": embeds}}
     metrics = run(rows, text, cfg, embed, world)
     total = time.time() - t0

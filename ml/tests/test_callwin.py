@@ -189,3 +189,10 @@ def test_real_persuasion_dialogues():
     rows = data.read_persuasion(folder)
     assert len(rows) == 829 and 0.4 < np.mean([r["label"] for r in rows]) < 0.65
     assert all(r["utterances"][0]["startMs"] == 0 for r in rows)
+
+
+def test_ensure_world_writes_the_gzip_its_name_says(tmp_path):
+    path = data.ensure_world(tmp_path, 5, 20)
+    with gzip.open(path, "rt") as fh:
+        assert json.loads(fh.readline())["specversion"] == "1.0"
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]

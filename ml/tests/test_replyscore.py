@@ -240,6 +240,28 @@ def exported(tmp_path_factory):
     return tmp / "v1", tmp / "report", metrics
 
 
+def test_main_reads_the_world_once_and_embeds_only_the_kept_rows(tmp_path, monkeypatch):
+    calls = []
+
+    def embed_texts(ids, texts, work, name, model="bge-small", log=print):
+        calls.append((name, list(ids), list(texts)))
+        return fake_embed(ids, texts), {"texts": len(ids), "model": model, "seconds": 0.0, "cached": False}
+
+    reads = []
+    read_events = dataset.read_events
+    monkeypatch.setattr(dataset, "embed_texts", embed_texts)
+    monkeypatch.setattr(dataset, "read_events", lambda p: reads.append(p) or read_events(p))
+    assert pipeline.main(["--leads", "220", "--seed_world", "5", "--folds", "2", "--crossfit", "2", "--epochs", "2",
+                          "--sensitivity_rows", "40", "--work", str(tmp_path / "work"),
+                          "--report", str(tmp_path / "report")]) == 0
+    events, end = tiny_world()
+    rows = dataset.build_rows(events, end=end)
+    assert len(reads) == 1 and calls[0][0] == "rows-s5-220"
+    assert calls[0][1] == [r["emailId"] for r in rows] and calls[0][2] == [derived.text_of(r["record"]) for r in rows]
+    metrics = json.loads((tmp_path / "report" / "metrics.json").read_text())
+    assert metrics["dataset"]["emails_sent"] == sum(e["type"] == "closer.email.sent" for e in events) > len(rows)
+
+
 def check_bundle(folder):
     """features.json contract, graph I/O, parity.jsonl reproduced from the raw records by the numpy runner."""
     for name in FILES:
