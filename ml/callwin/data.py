@@ -10,7 +10,7 @@ Two sources:
                       constant and dropped (pipeline.drop_constant).
   sales-world         the SYNTHETIC world of ml/simulator: closer.call.transcribed events; label = the call's deal
                       ended closed_won (vs closed_lost); only calls that started before the deal closed; deals still
-                      open at the world's end are left out. No synthetic_* attribute is read, except by tests.
+                      open at the world's end are left out. No synthetic_* attribute is read.
 """
 import csv
 import gzip
@@ -113,8 +113,7 @@ def read_world_calls(path):
         elif d.get("dealId"):
             calls.append({"id": d["id"], "dealId": d["dealId"], "leadId": d.get("leadId"),
                           "startedAt": d["startedAt"], "callType": d.get("attributes", {}).get("call_type"),
-                          "utterances": d["utterances"], "_synthetic": {k: v for k, v in d.get("attributes", {}).items()
-                                                                        if k.startswith("synthetic_")}})
+                          "utterances": d["utterances"]})
     rows, left = [], {"open_deal": 0, "after_close": 0, "no_deal": 0}
     for c in calls:
         deal = deals.get(c["dealId"])
@@ -129,8 +128,7 @@ def read_world_calls(path):
             continue
         rows.append({"id": c["id"], "dealId": c["dealId"], "leadId": c["leadId"], "startedAt": c["startedAt"],
                      "context": {"callType": c["callType"], "dealTier": deal["tier"]},
-                     "utterances": c["utterances"], "label": int(deal["stage"] == "closed_won"),
-                     "_synthetic": c["_synthetic"]})
+                     "utterances": c["utterances"], "label": int(deal["stage"] == "closed_won")})
     return rows, left
 
 

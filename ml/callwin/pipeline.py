@@ -215,9 +215,10 @@ def export_version(records, y, categorical, numeric, cfg, out, trained_on, log=p
 
 # ----------------------------------------------------------------------------- run + report
 def run(name, records, y, categorical, numeric, dataset, cfg=None, groups=None, report=None, out=None,
-        card_notes=(), timing=None, ablations=None, log=print):
+        card_notes=(), timing=None, ablations=None, outcome="deal-won", log=print):
     """CV -> report (metrics.json, card.md, roc.png, calibration.png, lift.png) -> with out: export. records: one
-    dict of features per row (as CallFeaturesCommand writes them, plus tone aggregates where used)."""
+    dict of features per row (as CallFeaturesCommand writes them, plus tone aggregates where used). outcome: what y
+    counts, in the plots' axis labels ("donation", "deal-won")."""
     cfg = {**CV, **NET, **(cfg or {})}
     with threadpool_limits(limits=cfg["threads"]):
         import torch
@@ -266,7 +267,7 @@ def run(name, records, y, categorical, numeric, dataset, cfg=None, groups=None, 
             metrics["timing"]["final_fit_and_export_seconds"] = round(time.time() - t1, 1)
         metrics["timing"]["pipeline_seconds"] = round(time.time() - t0, 1)
         synthetic = bool(dataset.get("synthetic"))
-        plots.write_all(report, y, oof, name, synthetic)
+        plots.write_all(report, y, oof, name, synthetic, outcome=outcome)
         md = card(metrics, card_notes)
         for folder in [report] + ([Path(out)] if out else []):
             (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")

@@ -31,7 +31,6 @@ def persuasion(args):
     feats, f_seconds = data.call_features(dialogues, work, "persuasionforgood", trackers=data.PERSUASION_TRACKERS)
     texts = [data.prospect_texts(d["utterances"]) for d in dialogues]
     flat = [t for ts in texts for t in ts]
-    sys.path.insert(0, str(REPO_ROOT / "ml" / "text"))
     from text.common import embed_texts
     vectors, e_seconds = embed_texts(flat, work, "persuasionforgood-prospect")
     p = data.tone_probabilities(vectors)
@@ -65,7 +64,7 @@ def persuasion(args):
              "No model is exported from these data: serving scores sales calls (ml/models/call-win/v1), and these "
              "features include tone aggregates serving does not compute yet."]
     pipeline.run("persuasionforgood", records, y, [], numeric, dataset, cfg=args.cfg, report=args.report,
-                 card_notes=notes, ablations={"no_tone": data.TONE_FEATURES},
+                 card_notes=notes, ablations={"no_tone": data.TONE_FEATURES}, outcome="donation",
                  timing={"rows_and_features_seconds": round(prep, 1),
                          "call_features_seconds": None if f_seconds is None else round(f_seconds, 1),
                          "embedding_seconds": None if e_seconds is None else round(e_seconds, 1)})
@@ -105,7 +104,7 @@ def sales_world(args):
              "No tone features: serving would need the encoder + tone head per utterance first; the persuasion "
              "report measures what tone adds there."]
     pipeline.run("sales-world-calls", records, y, categorical, numeric, dataset, cfg=args.cfg, groups=groups,
-                 report=args.report, out=args.out, card_notes=notes,
+                 report=args.report, out=args.out, card_notes=notes, outcome="deal-won",
                  ablations={"no_context": categorical,
                             "metrics_only": categorical + [n for n in numeric if "Mentions" in n]},
                  timing={"rows_and_features_seconds": round(prep, 1),
