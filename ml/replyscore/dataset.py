@@ -34,7 +34,6 @@ from pathlib import Path
 import numpy as np
 
 from leadscore.data import REPO_ROOT
-from replyscore import derived
 
 DAY = 86400.0
 HUMAN_REPLY_EXCLUDES = ("out_of_office",)

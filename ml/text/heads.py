@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -62,6 +63,40 @@ def mlp(x, y, x_val, y_val, hidden=256, epochs=30, lr=1e-3, weight_decay=1e-4, d
         if best is None or s > best[0]:
             best = (s, epoch, [(w.copy(), b.copy()) for w, b in layers])
     return best[2], best[1], scores
+
+
+MLP_OPTIMIZER = "AdamW lr 1e-3 weight decay 1e-4, dropout 0.1, batch 256"
+
+
+def choose(x, y, x_val, y_val, c_grid, score, score_name, hidden, epochs, seed, log=print):
+    """The head kept for a bundle: a logistic regression for each C in c_grid and one MLP (its best epoch), each
+    scored on the validation set by score(y_val, probabilities) (higher is better); the MLP is kept only when it
+    scores strictly higher than the best regression. score_name: (what the log calls the score, the selection key
+    of the MLP's per-epoch scores).
+
+    Returns (candidates {name: (score, layers, head)}, selection {name: ...}, kept, timing)."""
+    label, by_epoch = score_name
+    candidates, selection, timing = {}, {"logistic_regression": {}, "mlp": {}}, {}
+    started = time.time()
+    for c in c_grid:
+        layers = logistic_regression(x, y, c, seed)
+        s = score(y_val, forward(layers, x_val))
+        selection["logistic_regression"][f"C={c:g}"] = round(s, 4)
+        log(f"  logistic regression C={c:g}: {label} {s:.4f}")
+        if "logistic_regression" not in candidates or s > candidates["logistic_regression"][0]:
+            candidates["logistic_regression"] = (s, layers, {"type": "logistic_regression", "C": c})
+    timing["logistic_regression_grid_s"] = round(time.time() - started, 1)
+    started = time.time()
+    layers, epoch, scores = mlp(x, y, x_val, y_val, hidden=hidden, epochs=epochs, seed=seed, score=score)
+    timing["mlp_s"] = round(time.time() - started, 1)
+    s = score(y_val, forward(layers, x_val))
+    selection["mlp"] = {"hidden": hidden, "best_epoch": epoch, by_epoch: scores}
+    log(f"  MLP {hidden} hidden: {label} {s:.4f} (epoch {epoch} of {epochs})")
+    candidates["mlp"] = (s, layers, {"type": "mlp", "hidden": hidden, "activation": "relu", "epochs": epoch,
+                                     "optimizer": MLP_OPTIMIZER})
+    kept = "mlp" if candidates["mlp"][0] > candidates["logistic_regression"][0] else "logistic_regression"
+    log(f"kept: {kept} ({label} {candidates[kept][0]:.4f})")
+    return candidates, selection, kept, timing
 
 
 def forward(layers, x):

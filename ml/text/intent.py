@@ -28,7 +28,6 @@ import gzip
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -127,27 +126,10 @@ def main():
     def macro_f1(yt, p):
         return per_class_report(yt, p.argmax(1), LABELS)["macro_f1"]
 
-    candidates, selection = {}, {"logistic_regression": {}, "mlp": {}}
-    started = time.time()
-    for c in (float(v) for v in args.c_grid.split(",")):
-        layers = heads.logistic_regression(x["train"], y["train"], c, args.seed)
-        f1 = macro_f1(y["validation"], heads.forward(layers, x["validation"]))
-        selection["logistic_regression"][f"C={c:g}"] = f1
-        print(f"  logistic regression C={c:g}: validation macro-F1 {f1:.4f}")
-        if "logistic_regression" not in candidates or f1 > candidates["logistic_regression"][0]:
-            candidates["logistic_regression"] = (f1, layers, {"type": "logistic_regression", "C": c})
-    timing["logistic_regression_grid_s"] = round(time.time() - started, 1)
-    started = time.time()
-    layers, epoch, scores = heads.mlp(x["train"], y["train"], x["validation"], y["validation"], hidden=args.hidden,
-                                      epochs=args.epochs, seed=args.seed, score=macro_f1)
-    timing["mlp_s"] = round(time.time() - started, 1)
-    f1 = macro_f1(y["validation"], heads.forward(layers, x["validation"]))
-    selection["mlp"] = {"hidden": args.hidden, "best_epoch": epoch, "validation_macro_f1_by_epoch": scores}
-    print(f"  MLP {args.hidden} hidden: validation macro-F1 {f1:.4f} (epoch {epoch} of {args.epochs})")
-    candidates["mlp"] = (f1, layers, {"type": "mlp", "hidden": args.hidden, "activation": "relu", "epochs": epoch,
-                                      "optimizer": "AdamW lr 1e-3 weight decay 1e-4, dropout 0.1, batch 256"})
-    kept = "mlp" if candidates["mlp"][0] > candidates["logistic_regression"][0] else "logistic_regression"
-    print(f"kept: {kept} (validation macro-F1 {candidates[kept][0]:.4f})")
+    candidates, selection, kept, t = heads.choose(
+        x["train"], y["train"], x["validation"], y["validation"], [float(v) for v in args.c_grid.split(",")],
+        macro_f1, ("validation macro-F1", "validation_macro_f1_by_epoch"), args.hidden, args.epochs, args.seed)
+    timing.update(t)
 
     # Evaluation sets
     held = read_jsonl(HELDOUT)
