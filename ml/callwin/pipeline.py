@@ -24,10 +24,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-from sklearn.preprocessing import OneHotEncoder
 from threadpoolctl import threadpool_limits
 
 from leadscore import dataset_spec, evaluate, features, model, onnx_numpy, plots
@@ -96,29 +93,6 @@ def build_spec(records, categorical, numeric, trained_on="unknown", version="dev
                                labels={n: label_of(n) for n in list(categorical) + list(numeric)})
 
 
-class Baselines:
-    """LR on one-hot categoricals + z-scored numerics (clipped to +-10); GBM on category codes + numerics."""
-
-    def __init__(self, cat, num, y, seed):
-        self.onehot = OneHotEncoder(handle_unknown="ignore").fit(cat) if cat.shape[1] else None
-        self.lr = LogisticRegression(max_iter=5000, random_state=seed).fit(self._lr_x(cat, num), y)
-        self.gbm = HistGradientBoostingClassifier(
-            categorical_features=np.array([True] * cat.shape[1] + [False] * num.shape[1]) if cat.shape[1] else None,
-            max_iter=150, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=20, random_state=seed)
-        self.gbm.fit(np.hstack([cat.astype(np.float64), num.astype(np.float64)]), y)
-
-    def _lr_x(self, cat, num):
-        parts = [np.clip(num.astype(np.float64), -10, 10)]
-        if self.onehot is not None:
-            parts.insert(0, self.onehot.transform(cat).toarray())
-        return np.hstack(parts)
-
-    def predict(self, cat, num):
-        return {"logistic_regression": self.lr.predict_proba(self._lr_x(cat, num))[:, 1],
-                "gradient_boosting": self.gbm.predict_proba(
-                    np.hstack([cat.astype(np.float64), num.astype(np.float64)]))[:, 1]}
-
-
 def fit_mlp(spec, inputs, y, cfg):
     return model.fit_calibrated(list(inputs), y, features.cardinalities(spec), crossfit=cfg["crossfit"],
                                 seed=cfg["seed"], **{k: cfg[k] for k in NET})
@@ -147,8 +121,8 @@ def cross_validate(records, y, categorical, numeric, cfg, groups=None, log=print
         preds = {"mlp": model.probabilities(m, list(in_te)).astype(np.float64)}
         seconds["mlp"].append(time.time() - t0)
         t0 = time.time()
-        base = Baselines(in_tr[0], in_tr[1], y[tr], cfg["seed"])
-        preds.update(base.predict(*in_te))
+        base = evaluate.Baselines(spec, rec_tr, in_tr[0], in_tr[1], y[tr], cfg["seed"], clip=10)
+        preds.update(base.predict(rec_te, *in_te))
         seconds["logistic_regression_and_gradient_boosting"].append(time.time() - t0)
         for n in MODELS:
             per_fold[n].append(evaluate.score(y[te], preds[n]))

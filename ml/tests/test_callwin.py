@@ -196,3 +196,16 @@ def test_ensure_world_writes_the_gzip_its_name_says(tmp_path):
     with gzip.open(path, "rt") as fh:
         assert json.loads(fh.readline())["specversion"] == "1.0"
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_lead_score_baselines_take_calls_without_categoricals_and_clip_lr_inputs():
+    from leadscore import evaluate, features
+    rows, y = _synthetic_rows(120)
+    rows[0]["durationMs"] = 10 ** 12
+    spec = pipeline.build_spec(rows, [], ["talkRatio", "repQuestions", "durationMs"], min_count=5)
+    cat, num = features.encode(spec, rows)
+    base = evaluate.Baselines(spec, rows, cat, num, y, 0, clip=10)
+    assert cat.shape[1] == 0 and base.onehot is None and np.abs(num).max() > 10
+    assert np.abs(base._lr_x(cat, num, np.zeros((len(rows), 0)))).max() == 10
+    p = base.predict(rows, cat, num)
+    assert set(p) == {"logistic_regression", "gradient_boosting"} and all(len(v) == len(rows) for v in p.values())
