@@ -28,11 +28,11 @@ import hashlib
 import json
 import subprocess
 import time
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
+from leadscore import features
 from leadscore.data import REPO_ROOT
 
 DAY = 86400.0
@@ -42,9 +42,8 @@ ACCOUNT_FIELDS = {"industry": "industry", "employees": "employees"}   # record f
 
 
 def ts(value):
-    """ISO-8601 (Z or offset) -> epoch seconds (float)."""
-    s = value[:-1] + "+00:00" if value.endswith("Z") else value
-    return datetime.fromisoformat(s).timestamp()
+    """ISO-8601 (Z or offset) -> epoch seconds (float), read by features.parse_time as serving's contract reads it."""
+    return features.parse_time(value).timestamp()
 
 
 # ----------------------------------------------------------------------------- the world
