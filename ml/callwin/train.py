@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from callwin import data, pipeline  # noqa: E402
 from leadscore import dataset_spec  # noqa: E402
 from leadscore.data import REPO_ROOT, resolve_datasets_dir  # noqa: E402
+from simulator import simulate  # noqa: E402
 
 
 def persuasion(args):
@@ -75,7 +76,7 @@ def persuasion(args):
 def sales_world(args):
     t0 = time.time()
     work = REPO_ROOT / args.work
-    world = data.ensure_world(work, args.seed_world, args.leads)
+    world, _ = simulate.ensure_world(work, args.seed_world, args.leads)
     calls, left = data.read_world_calls(world)
     feats, f_seconds = data.call_features(calls, work, f"sales-world-s{args.seed_world}-{args.leads}")
     records = [{k: v for k, v in f.items() if k != "id"} for f in feats]

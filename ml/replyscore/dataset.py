@@ -23,7 +23,6 @@ synthetic_fit, the step's purpose): models never read it.
 """
 import bisect
 import collections
-import gzip
 import hashlib
 import json
 import subprocess
@@ -34,6 +33,7 @@ import numpy as np
 
 from leadscore import features
 from leadscore.data import REPO_ROOT
+from simulator.simulate import ensure_world, read_events  # noqa: F401  (the world file: generated once, read)
 
 DAY = 86400.0
 HUMAN_REPLY_EXCLUDES = ("out_of_office",)
@@ -47,39 +47,6 @@ def ts(value):
 
 
 # ----------------------------------------------------------------------------- the world
-def world_path(work, seed, leads):
-    return Path(work) / f"world-s{seed}-{leads}.ndjson.gz"
-
-
-def ensure_world(work, seed, leads, log=print):
-    """The simulator's world for (seed, leads), generated once under work (gzip, byte-identical per seed).
-
-    Returns (path, simulate.Config)."""
-    from simulator import simulate
-    cfg = simulate.Config(seed=seed, leads=leads)
-    path = world_path(work, seed, leads)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        t0 = time.time()
-        tmp = path.with_name("tmp-" + path.name)   # ends in .gz, so the simulator gzips it as the name says
-        write, close = simulate.open_output(str(tmp), 6)
-        summary = simulate.generate(cfg, write)
-        close()
-        tmp.rename(path)
-        (path.parent / (path.name + ".summary.json")).write_text(json.dumps(summary, indent=2) + "\n")
-        log(f"generated {path} ({time.time() - t0:.0f} s)")
-    return path, cfg
-
-
-def read_events(path):
-    """CloudEvents from an ndjson(.gz) file, one dict per line."""
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
-
-
 def world_end(cfg):
     return float(cfg.start_epoch + cfg.days * DAY)
 

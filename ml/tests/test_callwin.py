@@ -191,11 +191,16 @@ def test_real_persuasion_dialogues():
     assert all(r["utterances"][0]["startMs"] == 0 for r in rows)
 
 
-def test_ensure_world_writes_the_gzip_its_name_says(tmp_path):
-    path = data.ensure_world(tmp_path, 5, 20)
+def test_ensure_world_writes_the_gzip_its_name_says_and_reads_back_by_type(tmp_path):
+    from simulator import simulate
+    path, _ = simulate.ensure_world(tmp_path, 5, 20, log=lambda *a: None)
     with gzip.open(path, "rt") as fh:
-        assert json.loads(fh.readline())["specversion"] == "1.0"
-    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+        events = [json.loads(line) for line in fh]
+    assert events[0]["specversion"] == "1.0"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name, path.name + ".summary.json"]
+    assert list(simulate.read_events(path)) == events
+    types = ("closer.deal.upserted", "closer.email.replied")
+    assert list(simulate.read_events(path, types)) == [e for e in events if e["type"] in types]
 
 
 def test_lead_score_baselines_take_calls_without_categoricals_and_clip_lr_inputs():

@@ -24,9 +24,7 @@ no validation reply of another label is acted on and every higher grid value kee
 "unsubscribe suspected, not acted on". Every reported figure is computed by running the exported graph.
 """
 import argparse
-import gzip
 import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -36,11 +34,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import heads  # noqa: E402
 import intent_data  # noqa: E402
 from common import (DEFAULT_ENCODER, REPO_ROOT, embed_texts, format_report, per_class_report, read_jsonl)  # noqa: E402
+from simulator import simulate  # noqa: E402  (ml/ is on the path: common puts it there)
 
 LABELS = list(intent_data.LABELS)
 UNSUB = LABELS.index("unsubscribe")
 HELDOUT = Path(__file__).resolve().parent / "data/intent-heldout.jsonl"
-SIM_ARGS = ["--seed", "7", "--leads", "1500"]
+SIM_SEED, SIM_LEADS = 7, 1500
+SIM_ARGS = ["--seed", str(SIM_SEED), "--leads", str(SIM_LEADS)]
 PARITY_EXTRA = ["", "unsubscribe", "Please take me off this thread and talk to Naomi in our analytics group instead.",
                 "Thanks!", "Ich bin bis 3. März nicht im Büro.",
                 "We would like a demo next week. " + "Our team has many questions about the rollout. " * 60]
@@ -48,15 +48,8 @@ PARITY_EXTRA = ["", "unsubscribe", "Please take me off this thread and talk to N
 
 def simulator_replies(events):
     """[(id, raw body, synthetic_intent)] of the closer.email.replied events in a CloudEvents ndjson(.gz) file."""
-    opener = gzip.open if str(events).endswith(".gz") else open
-    rows = []
-    with opener(events, "rt", encoding="utf-8") as f:
-        for line in f:
-            e = json.loads(line)
-            if e.get("type") == "closer.email.replied":
-                d = e["data"]
-                rows.append({"id": d["id"], "text": d["body"], "label": d["attributes"]["synthetic_intent"]})
-    return rows
+    return [{"id": e["data"]["id"], "text": e["data"]["body"], "label": e["data"]["attributes"]["synthetic_intent"]}
+            for e in simulate.read_events(events, types=("closer.email.replied",))]
 
 
 def unsubscribe_action(p, y, threshold):
@@ -140,10 +133,7 @@ def main():
     if args.sim_events:
         events = Path(args.sim_events)
     else:
-        events = work / ("sim-world-" + "-".join(a.strip("-") for a in SIM_ARGS) + ".ndjson.gz")
-        if not events.exists():
-            subprocess.run([sys.executable, str(REPO_ROOT / "ml/simulator/simulate.py"), *SIM_ARGS, "--out",
-                            str(events), "--quiet"], check=True)
+        events, _ = simulate.ensure_world(work, SIM_SEED, SIM_LEADS)
     sim = simulator_replies(events)
     y_sim = np.array([LABELS.index(r["label"]) for r in sim])
     x_sim, _ = embed_texts([r["text"] for r in sim], work, "intent-simulator", reply=True)
