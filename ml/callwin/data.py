@@ -10,10 +10,9 @@ Two sources:
                       constant and dropped (pipeline.drop_constant).
   sales-world         the SYNTHETIC world of ml/simulator: closer.call.transcribed events; label = the call's deal
                       ended closed_won (vs closed_lost); only calls that started before the deal closed; deals still
-                      open at the world's end are left out. No synthetic_* attribute is read, except by tests.
+                      open at the world's end are left out. No synthetic_* attribute is read.
 """
 import csv
-import gzip
 import hashlib
 import json
 import subprocess
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from leadscore.data import REPO_ROOT
+from simulator import simulate
 
 CALL_FEATURES_SH = REPO_ROOT / "deploy/local/call-features.sh"
 SECONDS_PER_WORD = 0.4          # 150 words per minute: a common conversational speaking rate; a fixed assumption
@@ -92,29 +92,20 @@ def read_persuasion(folder):
 
 
 # ----------------------------------------------------------------------------- sales world
-def read_events(path):
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            if '"closer.call.transcribed"' in line or '"closer.deal.upserted"' in line:
-                yield json.loads(line)
-
-
 def read_world_calls(path):
     """Calls of the simulator's world with their deal's outcome -> [{"id", "dealId", "leadId", "startedAt",
     "context": {"callType", "dealTier"}, "utterances", "label"}], in event order; plus counts of what was left
     out. Label 1 = the deal's last stage is closed_won, 0 = closed_lost; calls starting at or after the close are
     left out (none should exist); open deals are left out."""
     calls, deals = [], {}
-    for e in read_events(path):
+    for e in simulate.read_events(path, types=("closer.call.transcribed", "closer.deal.upserted")):
         d = e["data"]
         if e["type"] == "closer.deal.upserted":
             deals[d["id"]] = {"stage": d["stage"], "time": e["time"], "tier": d.get("attributes", {}).get("tier")}
         elif d.get("dealId"):
             calls.append({"id": d["id"], "dealId": d["dealId"], "leadId": d.get("leadId"),
                           "startedAt": d["startedAt"], "callType": d.get("attributes", {}).get("call_type"),
-                          "utterances": d["utterances"], "_synthetic": {k: v for k, v in d.get("attributes", {}).items()
-                                                                        if k.startswith("synthetic_")}})
+                          "utterances": d["utterances"]})
     rows, left = [], {"open_deal": 0, "after_close": 0, "no_deal": 0}
     for c in calls:
         deal = deals.get(c["dealId"])
@@ -129,22 +120,8 @@ def read_world_calls(path):
             continue
         rows.append({"id": c["id"], "dealId": c["dealId"], "leadId": c["leadId"], "startedAt": c["startedAt"],
                      "context": {"callType": c["callType"], "dealTier": deal["tier"]},
-                     "utterances": c["utterances"], "label": int(deal["stage"] == "closed_won"),
-                     "_synthetic": c["_synthetic"]})
+                     "utterances": c["utterances"], "label": int(deal["stage"] == "closed_won")})
     return rows, left
-
-
-def ensure_world(work, seed, leads):
-    """The simulator's world file under work (generated once; the simulator is deterministic)."""
-    work = Path(work)
-    work.mkdir(parents=True, exist_ok=True)
-    path = work / f"world-s{seed}-{leads}.ndjson.gz"
-    if not path.exists():
-        tmp = path.with_suffix(".tmp")
-        subprocess.run(["/usr/bin/python3", str(REPO_ROOT / "ml/simulator/simulate.py"), "--seed", str(seed),
-                        "--leads", str(leads), "--out", str(tmp), "--quiet"], check=True)
-        tmp.rename(path)
-    return path
 
 
 # ----------------------------------------------------------------------------- serving features (Java)

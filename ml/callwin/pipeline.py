@@ -24,13 +24,10 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
-from sklearn.preprocessing import OneHotEncoder
 from threadpoolctl import threadpool_limits
 
-from leadscore import evaluate, features, model, onnx_numpy, plots
+from leadscore import dataset_spec, evaluate, features, model, onnx_numpy, plots
 from leadscore.data import REPO_ROOT
 
 MODELS = ["mlp", "logistic_regression", "gradient_boosting"]
@@ -96,29 +93,6 @@ def build_spec(records, categorical, numeric, trained_on="unknown", version="dev
                                labels={n: label_of(n) for n in list(categorical) + list(numeric)})
 
 
-class Baselines:
-    """LR on one-hot categoricals + z-scored numerics (clipped to +-10); GBM on category codes + numerics."""
-
-    def __init__(self, cat, num, y, seed):
-        self.onehot = OneHotEncoder(handle_unknown="ignore").fit(cat) if cat.shape[1] else None
-        self.lr = LogisticRegression(max_iter=5000, random_state=seed).fit(self._lr_x(cat, num), y)
-        self.gbm = HistGradientBoostingClassifier(
-            categorical_features=np.array([True] * cat.shape[1] + [False] * num.shape[1]) if cat.shape[1] else None,
-            max_iter=150, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=20, random_state=seed)
-        self.gbm.fit(np.hstack([cat.astype(np.float64), num.astype(np.float64)]), y)
-
-    def _lr_x(self, cat, num):
-        parts = [np.clip(num.astype(np.float64), -10, 10)]
-        if self.onehot is not None:
-            parts.insert(0, self.onehot.transform(cat).toarray())
-        return np.hstack(parts)
-
-    def predict(self, cat, num):
-        return {"logistic_regression": self.lr.predict_proba(self._lr_x(cat, num))[:, 1],
-                "gradient_boosting": self.gbm.predict_proba(
-                    np.hstack([cat.astype(np.float64), num.astype(np.float64)]))[:, 1]}
-
-
 def fit_mlp(spec, inputs, y, cfg):
     return model.fit_calibrated(list(inputs), y, features.cardinalities(spec), crossfit=cfg["crossfit"],
                                 seed=cfg["seed"], **{k: cfg[k] for k in NET})
@@ -147,8 +121,8 @@ def cross_validate(records, y, categorical, numeric, cfg, groups=None, log=print
         preds = {"mlp": model.probabilities(m, list(in_te)).astype(np.float64)}
         seconds["mlp"].append(time.time() - t0)
         t0 = time.time()
-        base = Baselines(in_tr[0], in_tr[1], y[tr], cfg["seed"])
-        preds.update(base.predict(*in_te))
+        base = evaluate.Baselines(spec, rec_tr, in_tr[0], in_tr[1], y[tr], cfg["seed"], clip=10)
+        preds.update(base.predict(rec_te, *in_te))
         seconds["logistic_regression_and_gradient_boosting"].append(time.time() - t0)
         for n in MODELS:
             per_fold[n].append(evaluate.score(y[te], preds[n]))
@@ -159,13 +133,8 @@ def cross_validate(records, y, categorical, numeric, cfg, groups=None, log=print
 
 
 def comparison(results):
-    out = {}
-    for b in ("logistic_regression", "gradient_boosting"):
-        d = np.array(results["mlp"]["roc_auc"]["folds"]) - np.array(results[b]["roc_auc"]["folds"])
-        mean, ci = evaluate.t_interval(d)
-        out[f"mlp_vs_{b}"] = {"a": "mlp", "b": b, "roc_auc_difference": mean, "difference_ci95": ci,
-                              "folds_a_better": int((d > 0).sum()), "folds": len(d)}
-    return out
+    return {f"mlp_vs_{b}": evaluate.paired_roc_auc(results, "mlp", b)
+            for b in ("logistic_regression", "gradient_boosting")}
 
 
 # ----------------------------------------------------------------------------- export
@@ -213,22 +182,17 @@ def export_version(records, y, categorical, numeric, cfg, out, trained_on, log=p
             fh.write(json.dumps({"input": r, "probability": float(p)}) + "\n")
     log(f"exported {out}: model.onnx, features.json, parity.jsonl ({len(p_records)} lines); graph vs torch max "
         f"|diff| {max_diff:.2e}")
-    return spec, info, {"dir": display(out), "version": out.name, "onnx_bytes": (out / "model.onnx").stat().st_size,
+    return spec, info, {"dir": dataset_spec.display_path(out), "version": out.name,
+                        "onnx_bytes": (out / "model.onnx").stat().st_size,
                         "parity_lines": len(p_records), "max_abs_diff": max_diff, "output_shape": "[N, 1]"}
-
-
-def display(path):
-    try:
-        return str(Path(path).resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
 
 
 # ----------------------------------------------------------------------------- run + report
 def run(name, records, y, categorical, numeric, dataset, cfg=None, groups=None, report=None, out=None,
-        card_notes=(), timing=None, ablations=None, log=print):
+        card_notes=(), timing=None, ablations=None, outcome="deal-won", log=print):
     """CV -> report (metrics.json, card.md, roc.png, calibration.png, lift.png) -> with out: export. records: one
-    dict of features per row (as CallFeaturesCommand writes them, plus tone aggregates where used)."""
+    dict of features per row (as CallFeaturesCommand writes them, plus tone aggregates where used). outcome: what y
+    counts, in the plots' axis labels ("donation", "deal-won")."""
     cfg = {**CV, **NET, **(cfg or {})}
     with threadpool_limits(limits=cfg["threads"]):
         import torch
@@ -277,12 +241,12 @@ def run(name, records, y, categorical, numeric, dataset, cfg=None, groups=None, 
             metrics["timing"]["final_fit_and_export_seconds"] = round(time.time() - t1, 1)
         metrics["timing"]["pipeline_seconds"] = round(time.time() - t0, 1)
         synthetic = bool(dataset.get("synthetic"))
-        plots.write_all(report, y, oof, name, synthetic)
+        plots.write_all(report, y, oof, name, synthetic, outcome=outcome)
         md = card(metrics, card_notes)
         for folder in [report] + ([Path(out)] if out else []):
             (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
             (folder / "card.md").write_text(md)
-        log(f"wrote {display(report)}: metrics.json, card.md, roc.png, calibration.png, lift.png "
+        log(f"wrote {dataset_spec.display_path(report)}: metrics.json, card.md, roc.png, calibration.png, lift.png "
             f"({metrics['timing']['pipeline_seconds']:.0f} s)")
         return metrics
 

@@ -16,7 +16,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from callwin import data, pipeline  # noqa: E402
+from leadscore import dataset_spec  # noqa: E402
 from leadscore.data import REPO_ROOT, resolve_datasets_dir  # noqa: E402
+from simulator import simulate  # noqa: E402
 
 
 def persuasion(args):
@@ -30,7 +32,6 @@ def persuasion(args):
     feats, f_seconds = data.call_features(dialogues, work, "persuasionforgood", trackers=data.PERSUASION_TRACKERS)
     texts = [data.prospect_texts(d["utterances"]) for d in dialogues]
     flat = [t for ts in texts for t in ts]
-    sys.path.insert(0, str(REPO_ROOT / "ml" / "text"))
     from text.common import embed_texts
     vectors, e_seconds = embed_texts(flat, work, "persuasionforgood-prospect")
     p = data.tone_probabilities(vectors)
@@ -64,7 +65,7 @@ def persuasion(args):
              "No model is exported from these data: serving scores sales calls (ml/models/call-win/v1), and these "
              "features include tone aggregates serving does not compute yet."]
     pipeline.run("persuasionforgood", records, y, [], numeric, dataset, cfg=args.cfg, report=args.report,
-                 card_notes=notes, ablations={"no_tone": data.TONE_FEATURES},
+                 card_notes=notes, ablations={"no_tone": data.TONE_FEATURES}, outcome="donation",
                  timing={"rows_and_features_seconds": round(prep, 1),
                          "call_features_seconds": None if f_seconds is None else round(f_seconds, 1),
                          "embedding_seconds": None if e_seconds is None else round(e_seconds, 1)})
@@ -75,7 +76,7 @@ def persuasion(args):
 def sales_world(args):
     t0 = time.time()
     work = REPO_ROOT / args.work
-    world = data.ensure_world(work, args.seed_world, args.leads)
+    world, _ = simulate.ensure_world(work, args.seed_world, args.leads)
     calls, left = data.read_world_calls(world)
     feats, f_seconds = data.call_features(calls, work, f"sales-world-s{args.seed_world}-{args.leads}")
     records = [{k: v for k, v in f.items() if k != "id"} for f in feats]
@@ -90,7 +91,7 @@ def sales_world(args):
                "source": f"SYNTHETIC sales world: ml/simulator --seed {args.seed_world} --leads {args.leads} "
                          "(closer.call.transcribed + closer.deal.upserted)",
                "label": "the call's deal ended closed_won (vs closed_lost)", "deals": deals, "deals_won": won,
-               "left_out": left, "world_file": pipeline.display(world)}
+               "left_out": left, "world_file": dataset_spec.display_path(world)}
     notes = ["SYNTHETIC: the simulator decides each stage from that stage's call metrics (ml/SIMULATOR.md section 5: "
              "talk ratio near 0.43, 11-14 discovery questions, monologue, next steps, interruptions, fillers, "
              "competitor) plus fit, deal size and per-deal noise, so the call features are known to carry signal "
@@ -104,7 +105,7 @@ def sales_world(args):
              "No tone features: serving would need the encoder + tone head per utterance first; the persuasion "
              "report measures what tone adds there."]
     pipeline.run("sales-world-calls", records, y, categorical, numeric, dataset, cfg=args.cfg, groups=groups,
-                 report=args.report, out=args.out, card_notes=notes,
+                 report=args.report, out=args.out, card_notes=notes, outcome="deal-won",
                  ablations={"no_context": categorical,
                             "metrics_only": categorical + [n for n in numeric if "Mentions" in n]},
                  timing={"rows_and_features_seconds": round(prep, 1),

@@ -126,7 +126,7 @@ class Dataset:
             "synthetic": bool(s.synthetic),
             "dropped_columns": s.drop,
             "source": self.location,
-            "spec": _display_path(s.path),
+            "spec": display_path(s.path),
             "format": s.source_format,
             "target": {"column": s.target, "positive": s.positive, "negative": s.negative},
             "unlabelled_rows_skipped": int(self.unlabelled),
@@ -141,7 +141,7 @@ class Dataset:
 
 
 # ----------------------------------------------------------------------------- loading the spec
-def _display_path(path):
+def display_path(path):
     try:
         return str(Path(path).resolve().relative_to(data.REPO_ROOT))
     except ValueError:
@@ -500,4 +500,4 @@ def _export_location(folder):
     try:
         return f"<exports>/{Path(folder).resolve().relative_to(data.resolve_exports_dir())}"
     except ValueError:
-        return _display_path(folder)
+        return display_path(folder)

@@ -72,6 +72,22 @@ def t_interval(values):
     return mean, [mean - half, mean + half]
 
 
+def paired(a, b):
+    """Per-fold values of two models on the same folds: mean and 95% t-interval of the differences a - b (a paired
+    comparison) and in how many folds a is better."""
+    d = np.array(a, dtype=np.float64) - np.array(b, dtype=np.float64)
+    mean, ci95 = t_interval(d)
+    return {"difference": mean, "difference_ci95": ci95, "folds_a_better": int((d > 0).sum()), "folds": len(d)}
+
+
+def paired_roc_auc(results, a, b):
+    """paired() on the per-fold ROC-AUC of models a and b in summarised results, as the call-win and reply-score
+    metrics.json write it."""
+    p = paired(results[a]["roc_auc"]["folds"], results[b]["roc_auc"]["folds"])
+    return {"a": a, "b": b, "roc_auc_difference": p["difference"], "difference_ci95": p["difference_ci95"],
+            "folds_a_better": p["folds_a_better"], "folds": p["folds"]}
+
+
 def summarise(per_fold):
     """[{metric: value}] over folds -> {metric: {"mean", "ci95": [lo, hi], "folds": [...]}}."""
     out = {}
@@ -140,17 +156,18 @@ class Baselines:
 
     GBM settings are the ones ml/tests/test_simulator_signal.py already used (150 iterations, learning rate 0.05,
     15 leaves, >= 20 rows per leaf), fixed before any lead-score result was seen. GBM's OpenMP threads are the
-    caller's to limit (pipeline.run: threadpool_limits(cfg["threads"]))."""
+    caller's to limit (pipeline.run: threadpool_limits(cfg["threads"])). clip: LR's numerics clipped to
+    [-clip, clip] (call-win: 10); none for lead-score. Data without categoricals get no one-hot part."""
 
-    def __init__(self, spec, records, cat, num, y, seed):
-        self.spec, self.seed = spec, seed
+    def __init__(self, spec, records, cat, num, y, seed, clip=None):
+        self.spec, self.seed, self.clip = spec, seed, clip
         self.seconds = {}          # fit time of the timeline aggregates (when the data have timelines), LR, GBM
         t0 = time.time()
         agg = self._agg(records)
         if "sequence" in spec:
             self.seconds["sequence_aggregates"] = time.time() - t0
         t1 = time.time()
-        self.onehot = OneHotEncoder(handle_unknown="ignore").fit(cat)
+        self.onehot = OneHotEncoder(handle_unknown="ignore").fit(cat) if cat.shape[1] else None
         self.scaler = StandardScaler().fit(agg) if agg.shape[1] else None
         self.lr = LogisticRegression(max_iter=5000, random_state=seed).fit(self._lr_x(cat, num, agg), y)
         t2 = time.time()
@@ -170,7 +187,10 @@ class Baselines:
         return sequence_aggregates(self.spec["sequence"], records)
 
     def _lr_x(self, cat, num, agg):
-        parts = [self.onehot.transform(cat).toarray(), num.astype(np.float64)]
+        num = num.astype(np.float64)
+        parts = [num if self.clip is None else np.clip(num, -self.clip, self.clip)]
+        if self.onehot is not None:
+            parts.insert(0, self.onehot.transform(cat).toarray())
         if agg.shape[1]:
             parts.append(self.scaler.transform(agg))
         return np.hstack(parts)

@@ -251,9 +251,9 @@ def write_parity(path, exported, inputs, encoded):
 # ----------------------------------------------------------------------------- card
 def _paired(a, b):
     """Mean and 95% t-interval of the per-fold differences a - b (same folds, so the comparison is paired)."""
-    d = np.array(a, dtype=np.float64) - np.array(b, dtype=np.float64)
-    mean, ci95 = evaluate.t_interval(d)
-    return {"difference": mean, "difference_ci95": ci95, "folds_deep_better": int((d > 0).sum()), "folds": len(d)}
+    p = evaluate.paired(a, b)
+    return {"difference": p["difference"], "difference_ci95": p["difference_ci95"],
+            "folds_deep_better": p["folds_a_better"], "folds": p["folds"]}
 
 
 def comparison(results):
@@ -489,7 +489,7 @@ def _run(ds, cfg, log):
         reference.write(out, reference.build(fspec, *inputs[:2], model.probabilities(exported, inputs),
                                              trained_on=spec_obj.name, synthetic=spec_obj.synthetic))
         metrics["final_model"] = info
-        metrics["export"] = {"dir": dataset_spec._display_path(out), "version": cfg["version"],
+        metrics["export"] = {"dir": dataset_spec.display_path(out), "version": cfg["version"],
                              "onnx_bytes": (out / "model.onnx").stat().st_size, "parity_lines": len(p_inputs),
                              "max_abs_diff": max_diff}
         metrics["timing"]["final_fit_and_export_seconds"] = round(time.time() - t1, 1)
@@ -508,13 +508,13 @@ def _run(ds, cfg, log):
 
 
 def _command(cfg):
-    parts = ["/usr/bin/python3 ml/leadscore/train.py", f"--spec {dataset_spec._display_path(cfg['spec'])}"]
+    parts = ["/usr/bin/python3 ml/leadscore/train.py", f"--spec {dataset_spec.display_path(cfg['spec'])}"]
     if cfg.get("export"):
         parts.append(f"--export {cfg['export']}")
     if cfg.get("report"):
-        parts.append(f"--report {dataset_spec._display_path(cfg['report'])}")
+        parts.append(f"--report {dataset_spec.display_path(cfg['report'])}")
     if cfg.get("out"):
-        parts.append(f"--out {dataset_spec._display_path(cfg['out'])}")
+        parts.append(f"--out {dataset_spec.display_path(cfg['out'])}")
     return " ".join(parts)
 
 

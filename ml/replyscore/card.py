@@ -1,12 +1,17 @@
 """card.md of the reply model, written from metrics.json and features.json (pipeline.run)."""
 from leadscore import evaluate
+from leadscore.pipeline import METRIC_NAMES
 from replyscore import contract, derived
+from simulator import effects
 
-METRIC_NAMES = {"roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "brier": "Brier", "lift_top_decile": "lift@10%",
-                "ece": "ECE"}
-TRUE_EFFECTS = ("SIMULATOR.md section 5 (logit): < 50 words -0.3, 50-125 words 0, > 125 words -0.006 per word above "
-                "125; 1-3 '?' +0.45, 4+ -0.2; personalised +0.35 (+0.35 more for vp / c_level); subject of 1-4 words "
-                "+0.15; local hour 8-11 +0.25, 11-17 +0.1, 17-21 -0.15, otherwise -0.55; weekend -0.45")
+_C = effects.REPLY
+# the formula's text and send-time terms (effects.reply_logit; the word and hour bounds are its own)
+TRUE_EFFECTS = (f"SIMULATOR.md section 5 (logit): < 50 words {_C['short_body']:+g}, 50-125 words 0, > 125 words "
+                f"{_C['long_per_word']:+g} per word above 125; 1-3 '?' {_C['question_cta']:+g}, 4+ "
+                f"{_C['too_many_questions']:+g}; personalised {_C['personalised']:+g} ({_C['personalised_senior']:+g} "
+                f"more for vp / c_level); subject of 1-4 words {_C['short_subject']:+g}; local hour 8-11 "
+                f"{_C['hour']['morning']:+g}, 11-17 {_C['hour']['midday']:+g}, 17-21 {_C['hour']['evening']:+g}, "
+                f"otherwise {_C['hour']['night']:+g}; weekend {_C['weekend']:+g}")
 
 
 TRIED = [

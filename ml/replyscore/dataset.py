@@ -23,18 +23,17 @@ synthetic_fit, the step's purpose): models never read it.
 """
 import bisect
 import collections
-import gzip
 import hashlib
 import json
 import subprocess
 import time
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
+from leadscore import features
 from leadscore.data import REPO_ROOT
-from replyscore import derived
+from simulator.simulate import ensure_world, read_events  # noqa: F401  (the world file: generated once, read)
 
 DAY = 86400.0
 HUMAN_REPLY_EXCLUDES = ("out_of_office",)
@@ -43,45 +42,11 @@ ACCOUNT_FIELDS = {"industry": "industry", "employees": "employees"}   # record f
 
 
 def ts(value):
-    """ISO-8601 (Z or offset) -> epoch seconds (float)."""
-    s = value[:-1] + "+00:00" if value.endswith("Z") else value
-    return datetime.fromisoformat(s).timestamp()
+    """ISO-8601 (Z or offset) -> epoch seconds (float), read by features.parse_time as serving's contract reads it."""
+    return features.parse_time(value).timestamp()
 
 
 # ----------------------------------------------------------------------------- the world
-def world_path(work, seed, leads):
-    return Path(work) / f"world-s{seed}-{leads}.ndjson.gz"
-
-
-def ensure_world(work, seed, leads, log=print):
-    """The simulator's world for (seed, leads), generated once under work (gzip, byte-identical per seed).
-
-    Returns (path, simulate.Config)."""
-    from simulator import simulate
-    cfg = simulate.Config(seed=seed, leads=leads)
-    path = world_path(work, seed, leads)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        t0 = time.time()
-        tmp = path.with_suffix(".tmp")
-        write, close = simulate.open_output(str(tmp), 6)
-        summary = simulate.generate(cfg, write)
-        close()
-        tmp.rename(path)
-        (path.parent / (path.name + ".summary.json")).write_text(json.dumps(summary, indent=2) + "\n")
-        log(f"generated {path} ({time.time() - t0:.0f} s)")
-    return path, cfg
-
-
-def read_events(path):
-    """CloudEvents from an ndjson(.gz) file, one dict per line."""
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
-
-
 def world_end(cfg):
     return float(cfg.start_epoch + cfg.days * DAY)
 
@@ -222,13 +187,3 @@ def embed_texts(ids, texts, work, name, model="bge-small", log=print):
     meta_path.write_text(json.dumps(meta) + "\n")
     log(f"embedded {len(ids)} texts in {seconds:.0f} s ({len(ids) / seconds:.1f} texts/s)")
     return x, {**meta, "cached": False}
-
-
-def email_texts(events):
-    """(ids, texts) of every closer.email.sent in stream order, texts as derived.TEMPLATE."""
-    ids, texts = [], []
-    for e in events:
-        if e["type"] == "closer.email.sent":
-            ids.append(e["data"]["id"])
-            texts.append(derived.text_of(e["data"]))
-    return ids, texts

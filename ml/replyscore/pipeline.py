@@ -29,7 +29,7 @@ from scipy import stats
 from sklearn.model_selection import StratifiedGroupKFold
 from threadpoolctl import threadpool_limits
 
-from leadscore import evaluate, features, onnx_numpy, plots
+from leadscore import dataset_spec, evaluate, features, onnx_numpy, plots
 from leadscore.data import REPO_ROOT
 from replyscore import contract, dataset, derived, model, variants
 
@@ -164,7 +164,7 @@ def sensitivity_inputs(rows, text, cfg, embed):
         mask = np.array([variants.applies(v, rows[i]["record"]) for i in index])
         recs = [variants.apply(v, rows[i]["record"]) if ok else rows[i]["record"] for i, ok in zip(index, mask)]
         out[v] = [mask, recs]
-    text_changed = [v for v in out if v != "tuesday_9am"]
+    text_changed = [v for v in out if v in variants.TEXT_EDITS]
     ids, texts = [], []
     for v in text_changed:
         mask, recs = out[v]
@@ -182,7 +182,7 @@ def _variant_text(rows, text, index, v, mask, vecs, pos):
     """Per sampled row: the edited text's vector where the edit changed the text, else the row's own."""
     out = np.array(text[index], dtype=np.float32)
     for j, (i, ok) in enumerate(zip(index, mask)):
-        if ok and v != "tuesday_9am":
+        if ok and v in variants.TEXT_EDITS:
             out[j] = vecs[pos[f"{rows[i]['emailId']}|{v}"]]
     return out
 
@@ -202,17 +202,15 @@ def sensitivity_report(rows, sens, spred):
             d = (spred[name][v] - spred[name]["original"])[mask]
             corr = float(stats.pearsonr(d, true)[0]) if len(d) > 2 and d.std() > 0 and true.std() > 0 else None
             entry["models"][name] = {"mean_change": float(d.mean()) if len(d) else None,
-                                     "ci95": list(_mean_ci(d)), "corr_with_true_change": corr,
+                                     "ci95": _mean_ci(d), "corr_with_true_change": corr,
                                      "same_sign_as_true": float(np.mean(np.sign(d) == np.sign(true))) if len(d) else None}
         out[v] = entry
     return out
 
 
 def _mean_ci(d):
-    if len(d) < 2:
-        return (float("nan"), float("nan"))
-    h = float(stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d)))
-    return (float(d.mean() - h), float(d.mean() + h))
+    """evaluate.t_interval's interval; [nan, nan] for fewer than 2 rows."""
+    return evaluate.t_interval(d)[1] if len(d) >= 2 else [float("nan"), float("nan")]
 
 
 # ----------------------------------------------------------------------------- truth
@@ -261,11 +259,11 @@ def parity_records(rows, cfg):
     return real + edge
 
 
-def write_parity(path, exported_path, spec, records, vecs):
+def write_parity(path, exported_path, records, inputs):
     """parity.jsonl: {"input": raw record, "derived": derived features, "text": vector, "probability"} with the
-    probability of the exported graph (onnx_numpy). Returns the probabilities [N]."""
-    cat, num = contract.encode(spec, records)
-    vecs = np.asarray(vecs, dtype=np.float32)
+    probability of the exported graph (onnx_numpy). inputs: [cat, num, text] encoded from records. Returns the
+    probabilities [N]."""
+    cat, num, vecs = inputs
     probs = onnx_numpy.run(str(exported_path), cat, num, vecs)[features.OUTPUT].reshape(-1)
     with open(path, "w") as fh:
         for r, v, p in zip(records, vecs, probs):
@@ -291,39 +289,27 @@ def export_version(rows, text, cfg, embed, log=print):
     p_records = parity_records(rows, cfg)
     p_vecs = embed([f"parity-{i}" for i in range(len(p_records))], [derived.text_of(r) for r in p_records],
                    f"parity-s{cfg['seed_world']}-{cfg['leads']}")
-    graph = write_parity(out / "parity.jsonl", out / "model.onnx", spec, p_records, p_vecs)
-    p_cat, p_num = contract.encode(spec, p_records)
-    torch_p = model.probabilities(m, [p_cat, p_num, np.asarray(p_vecs, dtype=np.float32)])
-    max_diff = float(np.max(np.abs(graph - torch_p)))
-    if not max_diff <= 1e-5:
-        raise RuntimeError(f"exported graph disagrees with torch: max |diff| {max_diff:g}")
-    # the whole training set through the graph too (a larger self-check than parity.jsonl)
+    p_inputs = list(contract.encode(spec, p_records)) + [np.asarray(p_vecs, dtype=np.float32)]
+    graph = write_parity(out / "parity.jsonl", out / "model.onnx", p_records, p_inputs)
+    max_diff = float(np.max(np.abs(graph - model.probabilities(m, p_inputs))))
+    # a sample of the training set through the graph too (a larger self-check than parity.jsonl), before the check
     sample = np.arange(0, len(rows), max(1, len(rows) // 500))
     g_all = onnx_numpy.run(str(out / "model.onnx"), *[x[sample] for x in inputs])[features.OUTPUT].reshape(-1)
     max_diff = max(max_diff, float(np.max(np.abs(g_all - model.probabilities(m, [x[sample] for x in inputs])))))
+    if not max_diff <= 1e-5:
+        raise RuntimeError(f"exported graph disagrees with torch: max |diff| {max_diff:g}")
     log(f"exported {out}: model.onnx, features.json, parity.jsonl ({len(p_records)} lines); graph vs torch max "
         f"|diff| {max_diff:.2e}")
-    return spec, info, {"dir": _display(out), "version": cfg["version"], "onnx_bytes": (out / "model.onnx").stat().st_size,
+    return spec, info, {"dir": dataset_spec.display_path(out), "version": cfg["version"],
+                        "onnx_bytes": (out / "model.onnx").stat().st_size,
                         "parity_lines": len(p_records), "max_abs_diff": max_diff, "output_shape": "[N, 1]"}
-
-
-def _display(path):
-    try:
-        return str(Path(path).resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
 
 
 # ----------------------------------------------------------------------------- run
 def comparison(results):
-    def paired(a, b):
-        d = np.array(results[a]["roc_auc"]["folds"]) - np.array(results[b]["roc_auc"]["folds"])
-        mean, ci = evaluate.t_interval(d)
-        return {"a": a, "b": b, "roc_auc_difference": mean, "difference_ci95": ci, "folds_a_better": int((d > 0).sum()),
-                "folds": len(d)}
-    return {"mlp_vs_logistic_regression": paired("mlp", "logistic_regression"),
-            "mlp_vs_mlp_no_text": paired("mlp", "mlp_no_text"),
-            "logistic_regression_vs_no_text": paired("logistic_regression", "logistic_regression_no_text")}
+    pairs = {"mlp_vs_logistic_regression": ("mlp", "logistic_regression"), "mlp_vs_mlp_no_text": ("mlp", "mlp_no_text"),
+             "logistic_regression_vs_no_text": ("logistic_regression", "logistic_regression_no_text")}
+    return {k: evaluate.paired_roc_auc(results, a, b) for k, (a, b) in pairs.items()}
 
 
 def run(rows, text, cfg, embed, world=None, log=print):
@@ -430,8 +416,10 @@ def main(argv=None):
     work = work if work.is_absolute() else REPO_ROOT / work
     path, wcfg = dataset.ensure_world(work, cfg["seed_world"], cfg["leads"])
     tw = time.time()
-    rows = dataset.build_rows(dataset.read_events(path), end=dataset.world_end(wcfg), censor_days=cfg["censor_days"])
-    ids, texts = dataset.email_texts(dataset.read_events(path))
+    events = list(dataset.read_events(path))
+    rows = dataset.build_rows(events, end=dataset.world_end(wcfg), censor_days=cfg["censor_days"])
+    emails_sent = sum(e["type"] == "closer.email.sent" for e in events)
+    del events
     rows_seconds = time.time() - tw
     embeds = {}
 
@@ -440,10 +428,10 @@ def main(argv=None):
         embeds[name] = meta
         return x
 
-    all_x = embed(ids, texts, f"emails-s{cfg['seed_world']}-{cfg['leads']}")
-    where = {e: j for j, e in enumerate(ids)}
-    text = all_x[[where[r["emailId"]] for r in rows]].astype(np.float32)
-    world = {"world_file": _display(path), "emails_sent": len(ids),
+    # only the kept rows (the censored last days' emails are never used); text_of(record) is the sent email's text
+    text = embed([r["emailId"] for r in rows], [derived.text_of(r["record"]) for r in rows],
+                 f"rows-s{cfg['seed_world']}-{cfg['leads']}").astype(np.float32)
+    world = {"world_file": dataset_spec.display_path(path), "emails_sent": emails_sent,
              "timing": {"rows_seconds": round(rows_seconds, 1), "embedding": embeds}}
     metrics = run(rows, text, cfg, embed, world)
     total = time.time() - t0

@@ -57,6 +57,9 @@ VARIANTS = {
                    "does not name it)",
 }
 
+# the edits that change the text (and so need the edited draft embedded); tuesday_9am changes only sentAt
+TEXT_EDITS = frozenset({"shorten_60_words", "add_question", "personalise"})
+
 
 def applies(name, record):
     if name == "shorten_60_words":
@@ -85,32 +88,21 @@ def apply(name, record):
 
 
 # ----------------------------------------------------------------------------- the simulator's answer
-def _sim_terms(record, personalised):
-    """The simulator's text and send-time terms of the reply logit (effects.reply_logit with the other terms
-    zeroed: they are the same for an email and its edit)."""
+def reply_logit(record, personalised, step=1, breakup=False, fit=0.0, recent_visit=False):
+    """effects.reply_logit (the simulator's formula, without the per-lead noise) on the record as the simulator
+    measures it: words = str.split(), '?' count, subject words without "Re: ", local hour and weekend in the
+    recipient's zone. Context not given is fixed (step 1, no breakup, fit 0, no recent visit), which a difference of
+    two calls on the same record cancels. A seniority or source the formula does not know adds 0, as "director" and
+    "outbound" do."""
     from simulator import effects
     c = effects.REPLY
     body, subject = record.get("body") or "", record.get("subject") or ""
-    words = len(body.split())
-    questions = body.count("?")
-    x = 0.0
-    if words < 50:
-        x += c["short_body"]
-    elif words > 125:
-        x += c["long_per_word"] * (words - 125)
-    if 1 <= questions <= 3:
-        x += c["question_cta"]
-    elif questions >= 4:
-        x += c["too_many_questions"]
-    if personalised:
-        x += c["personalised"] + (c["personalised_senior"] if record.get("seniority") in ("vp", "c_level") else 0.0)
-    if len(subject.replace("Re: ", "").split()) <= 4:
-        x += c["short_subject"]
     hour, weekday = derived.local_time(record.get("sentAt"), record.get("recipientTimezone"))
-    x += c["hour"][effects.hour_bucket(int(hour))]
-    if int(weekday) >= 6:
-        x += c["weekend"]
-    return x
+    seniority = record.get("seniority") if record.get("seniority") in c["seniority"] else "director"
+    source = record.get("source") if record.get("source") in c["source"] else "outbound"
+    return effects.reply_logit(step, step if breakup else 0, len(body.split()), body.count("?"), personalised,
+                               len(subject.replace("Re: ", "").split()), int(hour), int(weekday) >= 6, seniority,
+                               source, fit, recent_visit)
 
 
 def true_change(record, edited, p_true, personalised):
@@ -122,7 +114,7 @@ def true_change(record, edited, p_true, personalised):
     named = bool(derived.names_company(edited.get("body"), edited.get("accountName")))
     edited_personalised = named and (personalised or not derived.names_company(record.get("body"),
                                                                                 record.get("accountName")))
-    delta = _sim_terms(edited, edited_personalised) - _sim_terms(record, personalised)
+    delta = reply_logit(edited, edited_personalised) - reply_logit(record, personalised)
     return 1.0 / (1.0 + math.exp(-(logit + delta))) - p
 
 
@@ -133,16 +125,10 @@ def oracle_p(record, truth):
     import numpy as np
 
     from simulator import effects
+    x = reply_logit(record, bool(truth.get("personalised")), step=int(record["sequenceStep"]),
+                    breakup=truth.get("step_purpose") == "breakup", fit=float(truth.get("fit") or 0.0),
+                    recent_visit=(record.get("webSessions3d") or 0) > 0)
     c = effects.REPLY
-    step = int(record["sequenceStep"])
-    x = c["intercept"] + c["step"][min(step, 6)]
-    if truth.get("step_purpose") == "breakup" and step >= 4:
-        x += c["breakup"]
-    x += _sim_terms(record, bool(truth.get("personalised")))
-    x += c["seniority"].get(record.get("seniority"), 0.0) + c["source"].get(record.get("source"), 0.0)
-    x += c["fit"] * float(truth.get("fit") or 0.0)
-    if (record.get("webSessions3d") or 0) > 0:
-        x += c["recent_visit"]
     nodes, weights = np.polynomial.hermite_e.hermegauss(20)
     z = x + c["noise_sd"] * nodes
     return float(np.sum(weights / (1.0 + np.exp(-z))) / np.sqrt(2 * np.pi))

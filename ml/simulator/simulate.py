@@ -289,6 +289,46 @@ def open_output(path, gzip_level):
     return raw.write, raw.close
 
 
+def world_path(work, seed, leads):
+    """Where ensure_world keeps the world of (seed, leads) under work."""
+    return os.path.join(str(work), f"world-s{seed}-{leads}.ndjson.gz")
+
+
+def ensure_world(work, seed, leads, log=print):
+    """The demo-profile world for (seed, leads) under work, generated once (gzip, byte-identical per seed; the same
+    bytes `simulate.py --seed S --leads M --out F.gz` writes) with its summary beside it. Returns (path, Config)."""
+    from pathlib import Path
+    cfg = Config(seed=seed, leads=leads)
+    path = Path(world_path(work, seed, leads))
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        t0 = time.time()
+        tmp = path.with_name("tmp-" + path.name)   # ends in .gz, so open_output gzips it as the name says
+        write, close = open_output(str(tmp), PROFILES["demo"]["gzip_level"])
+        try:
+            summary = generate(cfg, write)
+        finally:
+            close()
+        tmp.rename(path)
+        (path.parent / (path.name + ".summary.json")).write_text(json.dumps(summary, indent=2) + "\n")
+        log(f"generated {path} ({time.time() - t0:.0f} s)")
+    return path, cfg
+
+
+def read_events(path, types=None):
+    """The CloudEvents of an ndjson(.gz) world file, one dict per line, in file order; with types, only events of
+    those types (lines are pre-filtered on the quoted type name before parsing, which is what makes it fast)."""
+    quoted = None if types is None else tuple(f'"{t}"' for t in types)
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        for raw in fh:
+            if not raw.strip() or (quoted is not None and not any(q in raw for q in quoted)):
+                continue
+            e = json.loads(raw)
+            if types is None or e.get("type") in types:
+                yield e
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -200,21 +200,36 @@ def test_reports(name, models, synthetic):
     assert LEAKS.get(name, set()) <= {d["column"] for d in m["dataset"]["dropped_columns"]}
 
 
-@pytest.mark.parametrize("name", ["sales-world", "leads-x-education"])
-def test_published_tables_are_the_formatter_output(name):
+@pytest.mark.parametrize("name, bundle", [("sales-world", MODELS / "v1"), ("leads-x-education", None),
+                                          ("reply-score", ML / "models" / "reply-score" / "v1")])
+def test_published_tables_are_the_formatter_output(name, bundle):
     """The README's table of each report is evaluate.format_table of its metrics.json byte for byte, and the
-    card's table is the same formatter's compact Markdown form (the one card_markdown writes)."""
+    card's table (the report's and the bundle's) is the same formatter's compact Markdown form (the one
+    card_markdown / replyscore.card.markdown writes)."""
     results = json.loads((REPORTS / name / "metrics.json").read_text())["results"]
     assert evaluate.format_table(results) in (ML / "README.md").read_text()
     compact = evaluate.format_table(results, labels=pipeline.METRIC_NAMES, padded=False)
     assert f"\n{compact}\n" in (REPORTS / name / "card.md").read_text()
-    if name == "sales-world":
-        assert f"\n{compact}\n" in (MODELS / "v1" / "card.md").read_text()
+    if bundle is not None:
+        assert f"\n{compact}\n" in (bundle / "card.md").read_text()
+
+
+@pytest.mark.parametrize("name, module", [("sales-world", "leadscore"), ("leads-x-education", "leadscore"),
+                                          ("sales-world-calls", "callwin"), ("persuasionforgood", "callwin"),
+                                          ("reply-score", "replyscore")])
+def test_comparisons_recompute_from_the_committed_results(name, module):
+    """Each pipeline's comparison() (evaluate.paired under it) on a report's per-fold results gives its committed
+    comparison, keys and order included."""
+    import importlib
+    m = json.loads((REPORTS / name / "metrics.json").read_text())
+    got = importlib.import_module(f"{module}.pipeline").comparison(m["results"])
+    assert json.dumps(got) == json.dumps(m["comparison"])
 
 
 def test_the_sales_world_card_renders_from_its_committed_inputs():
-    """card_markdown on v1's metrics.json and features.json and the platform spec writes the report's card.md byte
-    for byte. (v1/card.md itself stays as registered: the app stores bundle files and compares them at start-up.)"""
+    """card_markdown on v1's metrics.json and features.json and the platform spec writes the report's card.md and
+    v1/card.md byte for byte. (Only v1's model.onnx is frozen once registered: the app's ModelRegistry.registerBundled
+    stores a changed card or features.json in place of its copy and validates the version again.)"""
     spec = dataset_spec.load_spec(ML / "specs" / "platform.yaml")
     cfg = pipeline.config(["--spec", "ml/specs/platform.yaml", "--report", "ml/reports/sales-world",
                            "--out", "ml/models/lead-score/v1"], spec)
@@ -222,3 +237,4 @@ def test_the_sales_world_card_renders_from_its_committed_inputs():
     fspec = json.loads((MODELS / "v1" / "features.json").read_text())
     card = pipeline.card_markdown(spec, fspec, metrics, cfg, [pipeline._command(cfg)])
     assert card == (REPORTS / "sales-world" / "card.md").read_text()
+    assert card == (MODELS / "v1" / "card.md").read_text()

@@ -6,6 +6,7 @@ import functools
 import hashlib
 import io
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -196,6 +197,34 @@ def test_variants_edit_the_draft_as_described():
     assert derived.names_company(variants.personalise(body, "Meyer Logistics GmbH"), "Meyer Logistics GmbH") == 1
     t = variants.tuesday_9am("2026-04-10T20:00:00Z", "America/Los_Angeles")
     assert derived.local_time(t, "America/Los_Angeles") == ("9", "2") and t.startswith("2026-04-07")
+    rec = {"body": body, "subject": "Hi", "accountName": "Meyer Logistics GmbH", "sentAt": "2026-04-10T20:00:00Z",
+           "recipientTimezone": "America/Los_Angeles"}
+    assert variants.TEXT_EDITS <= set(variants.VARIANTS)
+    for v in variants.VARIANTS:     # TEXT_EDITS: exactly the edits whose text must be embedded again
+        assert (derived.text_of(variants.apply(v, rec)) != derived.text_of(rec)) == (v in variants.TEXT_EDITS), v
+
+
+def test_the_simulator_formula_on_the_record_is_the_true_logit_up_to_the_leads_noise():
+    """logit(synthetic_p_reply) - variants.reply_logit(record, truth) is the lead's unobserved noise: the same for
+    every email of a lead, up to the rounding of p to 4 decimals. So reply_logit measures the record as the simulator
+    does, and oracle_p (its noise average) and true_change rest on the simulator's own formula."""
+    events, end = tiny_world()
+    by_lead = {}
+    for r in dataset.build_rows(events, end=end):
+        t, rec = r["truth"], r["record"]
+        x = variants.reply_logit(rec, bool(t["personalised"]), step=int(rec["sequenceStep"]),
+                                 breakup=t["step_purpose"] == "breakup", fit=float(t["fit"] or 0.0),
+                                 recent_visit=(rec.get("webSessions3d") or 0) > 0)
+        p = t["p_reply"]
+        by_lead.setdefault(r["leadId"], []).append((math.log(p / (1 - p)) - x, 0.5e-4 / (p * (1 - p)) + 1e-9))
+    several = [v for v in by_lead.values() if len(v) > 1]
+    assert len(several) > 50
+    for v in several:
+        assert max(a - b for a, b in v) <= min(a + b for a, b in v), v
+    r = next(r for r in dataset.build_rows(events, end=end) if r["truth"]["p_reply"] > 0.01)
+    o = variants.oracle_p(r["record"], r["truth"])
+    assert 0 < o < 1 and abs(variants.true_change(r["record"], r["record"], r["truth"]["p_reply"],
+                                                  bool(r["truth"]["personalised"]))) < 1e-12
 
 
 # ----------------------------------------------------------------------------- export
@@ -209,6 +238,28 @@ def exported(tmp_path_factory):
                report=str(tmp / "report"), out=str(tmp / "v1"), version="v1")
     metrics = pipeline.run(rows, text, cfg, fake_embed, log=lambda *a: None)
     return tmp / "v1", tmp / "report", metrics
+
+
+def test_main_reads_the_world_once_and_embeds_only_the_kept_rows(tmp_path, monkeypatch):
+    calls = []
+
+    def embed_texts(ids, texts, work, name, model="bge-small", log=print):
+        calls.append((name, list(ids), list(texts)))
+        return fake_embed(ids, texts), {"texts": len(ids), "model": model, "seconds": 0.0, "cached": False}
+
+    reads = []
+    read_events = dataset.read_events
+    monkeypatch.setattr(dataset, "embed_texts", embed_texts)
+    monkeypatch.setattr(dataset, "read_events", lambda p: reads.append(p) or read_events(p))
+    assert pipeline.main(["--leads", "220", "--seed_world", "5", "--folds", "2", "--crossfit", "2", "--epochs", "2",
+                          "--sensitivity_rows", "40", "--work", str(tmp_path / "work"),
+                          "--report", str(tmp_path / "report")]) == 0
+    events, end = tiny_world()
+    rows = dataset.build_rows(events, end=end)
+    assert len(reads) == 1 and calls[0][0] == "rows-s5-220"
+    assert calls[0][1] == [r["emailId"] for r in rows] and calls[0][2] == [derived.text_of(r["record"]) for r in rows]
+    metrics = json.loads((tmp_path / "report" / "metrics.json").read_text())
+    assert metrics["dataset"]["emails_sent"] == sum(e["type"] == "closer.email.sent" for e in events) > len(rows)
 
 
 def check_bundle(folder):
@@ -272,8 +323,17 @@ def test_encoding_a_record_matches_the_parity_line_when_serving_sends_messy_valu
     assert cat[0][names.index("sequenceStep")] == vocab["sequenceStep"].index("2") + 1
 
 
-@pytest.mark.skipif(not BUNDLE.exists(), reason=f"no committed bundle at {BUNDLE}")
+def test_the_committed_cards_render_from_the_committed_metrics():
+    """replyscore.card.markdown on v1's metrics.json and features.json with the pipeline's defaults writes the
+    bundle's and the report's card.md byte for byte (the true effects it quotes come from simulator/effects.py)."""
+    from replyscore import card
+    metrics = json.loads((BUNDLE / "metrics.json").read_text())
+    text = card.markdown(metrics, json.loads((BUNDLE / "features.json").read_text()), dict(pipeline.DEFAULTS))
+    assert text == (BUNDLE / "card.md").read_text() == (ML / "reports" / "reply-score" / "card.md").read_text()
+
+
 def test_committed_bundle():
+    assert BUNDLE.is_dir(), f"{BUNDLE} is committed"
     spec, lines = check_bundle(BUNDLE)
     assert spec["version"] == "v1"
     metrics = json.loads((BUNDLE / "metrics.json").read_text())

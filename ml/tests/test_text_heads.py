@@ -124,6 +124,34 @@ def test_mlp_graph_computes_the_numpy_head():
     assert np.abs(got - heads.forward(layers, x)).max() < 1e-5
 
 
+def test_write_bundle_checks_the_graph_against_the_head(tmp_path):
+    rng = np.random.RandomState(4)
+    x = rng.normal(size=(200, 8))
+    layers = heads.logistic_regression(x, (x[:, 0] > 0).astype(int), 1.0)
+    texts = [f"t{i}" for i in range(5)]
+    diff = heads.write_bundle(tmp_path / "ok", heads.to_onnx(layers, "t"), layers, {}, {}, "card", texts, x[:5])
+    assert diff <= heads.PARITY_TOLERANCE and heads.check_parity(tmp_path / "ok") <= heads.PARITY_TOLERANCE
+    other = [(layers[0][0] * 2, layers[0][1])]
+    with pytest.raises(AssertionError, match="differs from the head"):
+        heads.write_bundle(tmp_path / "bad", heads.to_onnx(layers, "t"), other, {}, {}, "card", texts, x[:5])
+
+
+def test_choose_keeps_the_mlp_only_when_it_scores_strictly_higher():
+    rng = np.random.RandomState(5)
+    x, x_val = rng.normal(size=(200, 8)), rng.normal(size=(80, 8))
+    y, y_val = (x[:, 0] > 0).astype(int), (x_val[:, 0] > 0).astype(int)
+    tie = heads.choose(x, y, x_val, y_val, [0.1, 1.0], lambda yt, p: 0.5, ("score", "by_epoch"), 4, 2, 0,
+                       log=lambda *a: None)
+    candidates, selection, kept, timing = tie
+    assert kept == "logistic_regression" and candidates[kept][2] == {"type": "logistic_regression", "C": 0.1}
+    assert selection["logistic_regression"] == {"C=0.1": 0.5, "C=1": 0.5} and selection["mlp"]["by_epoch"] == [0.5] * 2
+    assert set(timing) == {"logistic_regression_grid_s", "mlp_s"}
+    accuracy = lambda yt, p: float((p.argmax(1) == yt).mean())      # noqa: E731
+    candidates, _, kept, _ = heads.choose(x, y, x_val, y_val, [1.0], accuracy, ("score", "by_epoch"), 4, 2, 0,
+                                          log=lambda *a: None)
+    assert kept == max(candidates, key=lambda n: (candidates[n][0], n == "logistic_regression"))
+
+
 def test_neutral_band_on_calibrated_scores():
     rng = np.random.RandomState(2)
     p = rng.uniform(size=20000)

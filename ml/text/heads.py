@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +65,40 @@ def mlp(x, y, x_val, y_val, hidden=256, epochs=30, lr=1e-3, weight_decay=1e-4, d
     return best[2], best[1], scores
 
 
+MLP_OPTIMIZER = "AdamW lr 1e-3 weight decay 1e-4, dropout 0.1, batch 256"
+
+
+def choose(x, y, x_val, y_val, c_grid, score, score_name, hidden, epochs, seed, log=print):
+    """The head kept for a bundle: a logistic regression for each C in c_grid and one MLP (its best epoch), each
+    scored on the validation set by score(y_val, probabilities) (higher is better); the MLP is kept only when it
+    scores strictly higher than the best regression. score_name: (what the log calls the score, the selection key
+    of the MLP's per-epoch scores).
+
+    Returns (candidates {name: (score, layers, head)}, selection {name: ...}, kept, timing)."""
+    label, by_epoch = score_name
+    candidates, selection, timing = {}, {"logistic_regression": {}, "mlp": {}}, {}
+    started = time.time()
+    for c in c_grid:
+        layers = logistic_regression(x, y, c, seed)
+        s = score(y_val, forward(layers, x_val))
+        selection["logistic_regression"][f"C={c:g}"] = round(s, 4)
+        log(f"  logistic regression C={c:g}: {label} {s:.4f}")
+        if "logistic_regression" not in candidates or s > candidates["logistic_regression"][0]:
+            candidates["logistic_regression"] = (s, layers, {"type": "logistic_regression", "C": c})
+    timing["logistic_regression_grid_s"] = round(time.time() - started, 1)
+    started = time.time()
+    layers, epoch, scores = mlp(x, y, x_val, y_val, hidden=hidden, epochs=epochs, seed=seed, score=score)
+    timing["mlp_s"] = round(time.time() - started, 1)
+    s = score(y_val, forward(layers, x_val))
+    selection["mlp"] = {"hidden": hidden, "best_epoch": epoch, by_epoch: scores}
+    log(f"  MLP {hidden} hidden: {label} {s:.4f} (epoch {epoch} of {epochs})")
+    candidates["mlp"] = (s, layers, {"type": "mlp", "hidden": hidden, "activation": "relu", "epochs": epoch,
+                                     "optimizer": MLP_OPTIMIZER})
+    kept = "mlp" if candidates["mlp"][0] > candidates["logistic_regression"][0] else "logistic_regression"
+    log(f"kept: {kept} ({label} {candidates[kept][0]:.4f})")
+    return candidates, selection, kept, timing
+
+
 def forward(layers, x):
     """The head in numpy float64 (for choosing settings; reported figures come from the exported graph)."""
     h = np.asarray(x, dtype=np.float64)
@@ -111,10 +146,11 @@ def now():
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def write_bundle(out, model, features, metrics, card, parity_texts, parity_x, parity_extra=None):
+def write_bundle(out, model, layers, features, metrics, card, parity_texts, parity_x, parity_extra=None):
     """model.onnx, features.json, metrics.json, card.md and parity.jsonl ({"text", "embedding", "probabilities"}
-    from running the written graph, plus parity_extra[i]'s fields when given) in out; re-reads the written graph and
-    checks it against the parity rows."""
+    from running the written graph, plus parity_extra[i]'s fields when given) in out. The written graph, re-read, is
+    checked against the head's own forward pass (layers, numpy float64) on the parity rows; raises when they differ
+    by more than PARITY_TOLERANCE. Returns the largest |difference|."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     onnx.save(model, str(out / "model.onnx"))
@@ -125,11 +161,14 @@ def write_bundle(out, model, features, metrics, card, parity_texts, parity_x, pa
             row = {"text": text, **(parity_extra[i] if parity_extra else {}),
                    "embedding": [float(v) for v in np.asarray(e, np.float32)], "probabilities": [float(v) for v in p]}
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    check_parity(out)
+    diff = float(np.abs(probs - forward(layers, parity_x)).max())
+    if diff > PARITY_TOLERANCE:
+        raise AssertionError(f"{out}: the exported graph differs from the head by {diff}")
     features = dict(features, model_sha256=sha256(out / "model.onnx"))
     (out / "features.json").write_text(json.dumps(features, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / "card.md").write_text(card, encoding="utf-8")
+    return diff
 
 
 def check_parity(folder):

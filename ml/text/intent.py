@@ -24,11 +24,8 @@ no validation reply of another label is acted on and every higher grid value kee
 "unsubscribe suspected, not acted on". Every reported figure is computed by running the exported graph.
 """
 import argparse
-import gzip
 import json
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -37,11 +34,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import heads  # noqa: E402
 import intent_data  # noqa: E402
 from common import (DEFAULT_ENCODER, REPO_ROOT, embed_texts, format_report, per_class_report, read_jsonl)  # noqa: E402
+from simulator import simulate  # noqa: E402  (ml/ is on the path: common puts it there)
 
 LABELS = list(intent_data.LABELS)
 UNSUB = LABELS.index("unsubscribe")
 HELDOUT = Path(__file__).resolve().parent / "data/intent-heldout.jsonl"
-SIM_ARGS = ["--seed", "7", "--leads", "1500"]
+SIM_SEED, SIM_LEADS = 7, 1500
+SIM_ARGS = ["--seed", str(SIM_SEED), "--leads", str(SIM_LEADS)]
 PARITY_EXTRA = ["", "unsubscribe", "Please take me off this thread and talk to Naomi in our analytics group instead.",
                 "Thanks!", "Ich bin bis 3. März nicht im Büro.",
                 "We would like a demo next week. " + "Our team has many questions about the rollout. " * 60]
@@ -49,15 +48,8 @@ PARITY_EXTRA = ["", "unsubscribe", "Please take me off this thread and talk to N
 
 def simulator_replies(events):
     """[(id, raw body, synthetic_intent)] of the closer.email.replied events in a CloudEvents ndjson(.gz) file."""
-    opener = gzip.open if str(events).endswith(".gz") else open
-    rows = []
-    with opener(events, "rt", encoding="utf-8") as f:
-        for line in f:
-            e = json.loads(line)
-            if e.get("type") == "closer.email.replied":
-                d = e["data"]
-                rows.append({"id": d["id"], "text": d["body"], "label": d["attributes"]["synthetic_intent"]})
-    return rows
+    return [{"id": e["data"]["id"], "text": e["data"]["body"], "label": e["data"]["attributes"]["synthetic_intent"]}
+            for e in simulate.read_events(events, types=("closer.email.replied",))]
 
 
 def unsubscribe_action(p, y, threshold):
@@ -127,27 +119,10 @@ def main():
     def macro_f1(yt, p):
         return per_class_report(yt, p.argmax(1), LABELS)["macro_f1"]
 
-    candidates, selection = {}, {"logistic_regression": {}, "mlp": {}}
-    started = time.time()
-    for c in (float(v) for v in args.c_grid.split(",")):
-        layers = heads.logistic_regression(x["train"], y["train"], c, args.seed)
-        f1 = macro_f1(y["validation"], heads.forward(layers, x["validation"]))
-        selection["logistic_regression"][f"C={c:g}"] = f1
-        print(f"  logistic regression C={c:g}: validation macro-F1 {f1:.4f}")
-        if "logistic_regression" not in candidates or f1 > candidates["logistic_regression"][0]:
-            candidates["logistic_regression"] = (f1, layers, {"type": "logistic_regression", "C": c})
-    timing["logistic_regression_grid_s"] = round(time.time() - started, 1)
-    started = time.time()
-    layers, epoch, scores = heads.mlp(x["train"], y["train"], x["validation"], y["validation"], hidden=args.hidden,
-                                      epochs=args.epochs, seed=args.seed, score=macro_f1)
-    timing["mlp_s"] = round(time.time() - started, 1)
-    f1 = macro_f1(y["validation"], heads.forward(layers, x["validation"]))
-    selection["mlp"] = {"hidden": args.hidden, "best_epoch": epoch, "validation_macro_f1_by_epoch": scores}
-    print(f"  MLP {args.hidden} hidden: validation macro-F1 {f1:.4f} (epoch {epoch} of {args.epochs})")
-    candidates["mlp"] = (f1, layers, {"type": "mlp", "hidden": args.hidden, "activation": "relu", "epochs": epoch,
-                                      "optimizer": "AdamW lr 1e-3 weight decay 1e-4, dropout 0.1, batch 256"})
-    kept = "mlp" if candidates["mlp"][0] > candidates["logistic_regression"][0] else "logistic_regression"
-    print(f"kept: {kept} (validation macro-F1 {candidates[kept][0]:.4f})")
+    candidates, selection, kept, t = heads.choose(
+        x["train"], y["train"], x["validation"], y["validation"], [float(v) for v in args.c_grid.split(",")],
+        macro_f1, ("validation macro-F1", "validation_macro_f1_by_epoch"), args.hidden, args.epochs, args.seed)
+    timing.update(t)
 
     # Evaluation sets
     held = read_jsonl(HELDOUT)
@@ -158,10 +133,7 @@ def main():
     if args.sim_events:
         events = Path(args.sim_events)
     else:
-        events = work / ("sim-world-" + "-".join(a.strip("-") for a in SIM_ARGS) + ".ndjson.gz")
-        if not events.exists():
-            subprocess.run([sys.executable, str(REPO_ROOT / "ml/simulator/simulate.py"), *SIM_ARGS, "--out",
-                            str(events), "--quiet"], check=True)
+        events, _ = simulate.ensure_world(work, SIM_SEED, SIM_LEADS)
     sim = simulator_replies(events)
     y_sim = np.array([LABELS.index(r["label"]) for r in sim])
     x_sim, _ = embed_texts([r["text"] for r in sim], work, "intent-simulator", reply=True)
@@ -242,9 +214,10 @@ def main():
     metrics = {"datasets": dataset, "encoder": DEFAULT_ENCODER, "kept": kept, "selection_on_validation": selection,
                "thresholds": thresholds, "results": results, "timing": timing,
                "heldout_mistakes_new_text": [{"id": a, "predicted": b, "probability": c} for a, b, c in mistakes]}
-    heads.write_bundle(args.out, graph, features, metrics, card(results, kept, dataset, thresholds[kept], mistakes),
-                       parity_texts, x_parity, parity_extra)
-    print(f"wrote {args.out} (parity {len(parity_texts)} rows, max |diff| {heads.check_parity(args.out):.2e})")
+    diff = heads.write_bundle(args.out, graph, layers, features, metrics,
+                              card(results, kept, dataset, thresholds[kept], mistakes), parity_texts, x_parity,
+                              parity_extra)
+    print(f"wrote {args.out} (parity {len(parity_texts)} rows, graph vs head max |diff| {diff:.2e})")
 
 
 def _table(report):

@@ -22,7 +22,6 @@ Steps:
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -110,30 +109,13 @@ def main():
             print(f"  embedded {s}: {len(x[s])} texts in {seconds:.1f} s ({len(x[s]) / seconds:.0f}/s)")
     y = {s: data[s][1] for s in SPLITS}
 
-    def dev_accuracy(layers):
-        return float((heads.forward(layers, x["dev"]).argmax(1) == y["dev"]).mean())
+    def accuracy(yt, p):
+        return float((p.argmax(1) == yt).mean())
 
-    candidates, selection = {}, {"logistic_regression": {}, "mlp": {}}
-    started = time.time()
-    for c in (float(v) for v in args.c_grid.split(",")):
-        layers = heads.logistic_regression(x["train"], y["train"], c, args.seed)
-        acc = dev_accuracy(layers)
-        selection["logistic_regression"][f"C={c:g}"] = round(acc, 4)
-        print(f"  logistic regression C={c:g}: dev accuracy {acc:.4f}")
-        if "logistic_regression" not in candidates or acc > candidates["logistic_regression"][0]:
-            candidates["logistic_regression"] = (acc, layers, {"type": "logistic_regression", "C": c})
-    timing["logistic_regression_grid_s"] = round(time.time() - started, 1)
-    started = time.time()
-    layers, epoch, scores = heads.mlp(x["train"], y["train"], x["dev"], y["dev"], hidden=args.hidden,
-                                      epochs=args.epochs, seed=args.seed)
-    acc = dev_accuracy(layers)
-    timing["mlp_s"] = round(time.time() - started, 1)
-    selection["mlp"] = {"hidden": args.hidden, "best_epoch": epoch, "dev_accuracy_by_epoch": scores}
-    print(f"  MLP {args.hidden} hidden: dev accuracy {acc:.4f} (epoch {epoch} of {args.epochs})")
-    candidates["mlp"] = (acc, layers, {"type": "mlp", "hidden": args.hidden, "activation": "relu", "epochs": epoch,
-                                       "optimizer": "AdamW lr 1e-3 weight decay 1e-4, dropout 0.1, batch 256"})
-    kept = "mlp" if candidates["mlp"][0] > candidates["logistic_regression"][0] else "logistic_regression"
-    print(f"kept: {kept} (dev accuracy {candidates[kept][0]:.4f})")
+    candidates, selection, kept, t = heads.choose(
+        x["train"], y["train"], x["dev"], y["dev"], [float(v) for v in args.c_grid.split(",")], accuracy,
+        ("dev accuracy", "dev_accuracy_by_epoch"), args.hidden, args.epochs, args.seed)
+    timing.update(t)
 
     probe = read_jsonl(NEUTRAL_PROBE)
     x_probe, _ = embed_texts([r["text"] for r in probe], args.work, "tone-neutral-probe", DEFAULT_ENCODER)
@@ -186,9 +168,9 @@ def main():
                "neutral_rule": f"band where the predicted class is right < {args.neutral_accuracy:.4f} of the time "
                                f"on dev (moving window of {args.window} phrases sorted by p(positive))"}
     parity = dict(zip(parity_texts, heads.run(graph, x_parity)[:, 1]))
-    heads.write_bundle(args.out, graph, features, metrics, card(results, kept, low, high, dataset, parity),
-                       parity_texts, x_parity)
-    print(f"wrote {args.out} (parity {len(parity_texts)} rows, max |diff| {heads.check_parity(args.out):.2e})")
+    diff = heads.write_bundle(args.out, graph, layers, features, metrics,
+                              card(results, kept, low, high, dataset, parity), parity_texts, x_parity)
+    print(f"wrote {args.out} (parity {len(parity_texts)} rows, graph vs head max |diff| {diff:.2e})")
 
 
 def describe(head):
