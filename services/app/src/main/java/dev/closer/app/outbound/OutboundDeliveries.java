@@ -79,9 +79,9 @@ public class OutboundDeliveries {
     MeterRegistry meters;
     @Inject
     CrmWriters writers;
+    @Inject
+    HttpClient http;
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10)).build();
     private Consumer<String, byte[]> consumer;
 
     synchronized void onStop(@Observes ShutdownEvent stop) {
