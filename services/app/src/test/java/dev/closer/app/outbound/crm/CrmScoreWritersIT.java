@@ -459,7 +459,8 @@ class CrmScoreWritersIT {
     private long queue(Connection c, long subscription, String lead, int score, String grade, String dueIn)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
-                insert into webhook_deliveries (subscription_id, event_id, event_type, payload, lead_id, next_attempt_at)
+                insert into webhook_deliveries (subscription_id, event_id, event_type, payload, lead_id,
+                                                next_attempt_at)
                 values (?, ?, 'lead.score.changed', ?::jsonb, ?, now() + ?::interval) returning id""")) {
             ps.setLong(1, subscription);
             ps.setString(2, Api.unique("test-score"));
