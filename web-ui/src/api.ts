@@ -119,7 +119,7 @@ export interface TimelineEntry {
 export interface Overview {
   grades: { key: string; count: number }[];
   statuses: { key: string; count: number }[];
-  funnel: { stage: string; reached: number; open: number; openAmount: number }[];
+  funnel: { stage: string; reached: number; open: number }[];
   replyTrend: { week: string; sent: number; replied: number }[];
   scoredLeads: number;
 }

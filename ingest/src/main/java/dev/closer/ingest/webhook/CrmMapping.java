@@ -161,12 +161,13 @@ public final class CrmMapping {
     }
 
     /**
-     * A CRM's time as ISO-8601 with an offset: epoch milliseconds, a date (midnight UTC), a UTC date-time without
-     * offset (Pipedrive's {@code 2026-03-01 10:00:00}), or ISO already. Anything else is returned as it is.
+     * A CRM's time as ISO-8601 with an offset: epoch seconds or milliseconds ({@link #epoch}), a date (midnight
+     * UTC), a UTC date-time without offset (Pipedrive's {@code 2026-03-01 10:00:00}), or ISO already. Anything else
+     * is returned as it is.
      */
     static String isoTime(String value) {
-        if (value.matches("\\d{9,}")) {
-            return Instant.ofEpochMilli(Long.parseLong(value)).atOffset(ZoneOffset.UTC).toString();
+        if (value.matches("\\d{9,18}")) {
+            return epoch(Long.parseLong(value)).atOffset(ZoneOffset.UTC).toString();
         }
         if (value.matches("\\d{4}-\\d{2}-\\d{2}")) {
             return LocalDate.parse(value).atStartOfDay().atOffset(ZoneOffset.UTC).toString();
@@ -179,6 +180,14 @@ public final class CrmMapping {
         } catch (RuntimeException e) {
             return value; // the event's check reports it, and the adapter keeps it as a custom property
         }
+    }
+
+    /**
+     * An epoch time whose unit is not given: milliseconds above 10^11 (March 1973 in milliseconds, the year 5138 in
+     * seconds), seconds otherwise, the one rule for numbers and digit strings alike.
+     */
+    static Instant epoch(long value) {
+        return value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
     }
 
     private record Defaults(Map<String, Entity> objects, Map<String, Map<String, String>> fields,

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.closer.ingest.CrmEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
@@ -138,9 +137,7 @@ public final class PipedriveWebhooks {
     private static OffsetDateTime time(JsonNode meta, JsonNode data) {
         JsonNode t = meta.get("timestamp");
         if (t != null && t.isNumber()) {
-            long value = t.asLong();
-            return (value > 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value))
-                    .atOffset(ZoneOffset.UTC);
+            return CrmMapping.epoch(t.asLong()).atOffset(ZoneOffset.UTC);
         }
         String text = t != null && t.isTextual() ? t.asText() : data.path("update_time").asText(null);
         if (text == null) {
@@ -149,8 +146,8 @@ public final class PipedriveWebhooks {
         try {
             return OffsetDateTime.parse(CrmMapping.isoTime(text));
         } catch (RuntimeException e) {
-            throw new WebhookRejection(400, "malformed", "meta.timestamp '" + text + "' is neither epoch seconds "
-                    + "nor an ISO-8601 date-time");
+            throw new WebhookRejection(400, "malformed", "meta.timestamp '" + text + "' is neither epoch seconds or "
+                    + "milliseconds nor an ISO-8601 date-time");
         }
     }
 }

@@ -44,7 +44,7 @@ public class DashboardService {
     public record Count(String key, long count) {
     }
 
-    public record Stage(String stage, long reached, long open, double openAmount) {
+    public record Stage(String stage, long reached, long open) {
     }
 
     public record Week(OffsetDateTime week, long sent, long replied) {
@@ -230,23 +230,23 @@ public class DashboardService {
     /**
      * The deal funnel: for each stage, the deals that reached it or a later one (a deal's furthest stage, from its
      * stage history and its current stage: a deal created past discovery, or that skipped a stage, passed the
-     * earlier ones), and the open deals standing in it with their amount.
+     * earlier ones), and the open deals standing in it. (No amount: deals are in several currencies, and the deals
+     * page sums open amounts per currency.)
      */
     private static List<Stage> funnel(Connection c, java.sql.Array visibleOwners) throws SQLException {
         java.sql.Array stages = c.createArrayOf("text", STAGES.toArray());
         List<Stage> funnel = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 with furthest as (
-                    select d.stage, d.amount,
+                    select d.stage,
                            greatest(max(array_position(?::text[], st.to_stage)), array_position(?::text[], d.stage))
                                as reached
                       from deals d left join deal_stages st on st.deal_id = d.id
                      where d.deleted_at is null and (?::text[] is null or d.owner_id = any(?::text[]))
-                     group by d.id, d.stage, d.amount)
+                     group by d.id, d.stage)
                 select s.stage,
                        count(f.reached) filter (where f.reached >= s.i),
-                       count(f.stage) filter (where f.stage = s.stage and s.stage <> 'closed_won'),
-                       coalesce(sum(f.amount) filter (where f.stage = s.stage and s.stage <> 'closed_won'), 0)
+                       count(f.stage) filter (where f.stage = s.stage and s.stage <> 'closed_won')
                   from unnest(?::text[]) with ordinality as s (stage, i) left join furthest f on true
                  group by s.stage, s.i order by s.i""")) {
             ps.setArray(1, stages);
@@ -256,7 +256,7 @@ public class DashboardService {
             ps.setArray(5, stages);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    funnel.add(new Stage(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getDouble(4)));
+                    funnel.add(new Stage(rs.getString(1), rs.getLong(2), rs.getLong(3)));
                 }
             }
         }

@@ -1,6 +1,5 @@
 package dev.closer.app.outbound;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.closer.app.config.CloserConfig;
@@ -30,11 +29,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -54,9 +51,11 @@ import org.jboss.logging.Logger;
  *   <li><b>Sending</b>: claims due deliveries ({@code FOR UPDATE SKIP LOCKED}, pushing their next attempt out by a
  *       lease), POSTs each as JSON signed with {@link CloserSignature} ({@code X-Closer-Signature}, the scheme of
  *       the generic inbound webhook), or has the writer make its CRM call, and records the attempt
- *       ({@link AttemptOutcome}). A 2xx delivers it; a 429 retries after its Retry-After; anything else retries
+ *       ({@link AttemptOutcome}). A 2xx delivers it; a 429 retries after its Retry-After, and the subscription's
+ *       other pending deliveries wait as long (in the table, so on every instance); anything else retries
  *       after {@code backoff × 2^(attempt-1)} (at most {@code max-backoff}), and after {@code max-attempts}, or at
- *       once for a CRM's permanent refusal, the delivery is dead until an admin replays it.</li>
+ *       once for a CRM's permanent refusal, the delivery is dead until an admin replays it. A writer's delivery
+ *       whose lead was deleted or merged, or that a newer one of the same lead supersedes, is skipped unsent.</li>
  * </ol>
  */
 @ApplicationScoped
@@ -80,12 +79,10 @@ public class OutboundDeliveries {
     MeterRegistry meters;
     @Inject
     CrmWriters writers;
+    @Inject
+    HttpClient http;
 
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10)).build();
     private Consumer<String, byte[]> consumer;
-    /** Per writer (source name): no call before this instant, the wait its CRM asked for with a 429. */
-    private final Map<String, Instant> pausedUntil = new ConcurrentHashMap<>();
 
     synchronized void onStop(@Observes ShutdownEvent stop) {
         if (consumer != null) {
@@ -205,8 +202,13 @@ public class OutboundDeliveries {
         ps.addBatch();
     }
 
+    /**
+     * A claimed delivery. For a writer's, also what the claim read of its lead and payload: {@code skip}, why it is
+     * not to be sent (null: it is), and the score and grade to write.
+     */
     private record Due(long id, long subscriptionId, int attempt, String eventId, String eventType, String payload,
-                       String url, String secret, String writer, String leadId) {
+                       String url, String secret, String writer, String leadId, String skip, int score,
+                       String grade) {
 
         /** Where it goes, for the log: the URL or the writer (never a credential). */
         String target() {
@@ -223,9 +225,13 @@ public class OutboundDeliveries {
             List<Due> due;
             do {
                 due = claim(20);
+                List<Due> skipped = due.stream().filter(d -> d.skip() != null).toList();
+                skip(skipped);
                 List<CompletableFuture<Void>> sends = new ArrayList<>();
                 for (Due d : due) {
-                    sends.add(attempt(d));
+                    if (d.skip() == null) {
+                        sends.add(attempt(d));
+                    }
                 }
                 CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
             } while (due.size() == 20);
@@ -234,28 +240,55 @@ public class OutboundDeliveries {
         }
     }
 
+    /**
+     * Claims up to {@code limit} due deliveries, and for a writer's reads in the same statement what decides whether
+     * it is sent: its lead (gone, deleted or merged since), a newer delivery of the lead to the same writer (writing
+     * this one could only put an older score back), and the payload's score and grade.
+     */
     private List<Due> claim(int limit) throws SQLException {
         // The lease: a claimed delivery is not due again until its attempt has surely ended.
         long leaseMillis = config.outbound().timeout().toMillis() * 2 + 1000;
         List<Due> due = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     update webhook_deliveries d
-                        set attempts = d.attempts + 1, next_attempt_at = now() + ? * interval '1 millisecond'
-                       from webhook_subscriptions s
-                      where d.id in (select id from webhook_deliveries
-                                      where status = 'pending' and next_attempt_at <= now()
-                                        and subscription_id in (select id from webhook_subscriptions where active)
-                                      order by next_attempt_at limit ? for update skip locked)
-                        and s.id = d.subscription_id
-                  returning d.id, d.subscription_id, d.attempts, d.event_id, d.event_type, d.payload::text, s.url,
-                            s.secret, s.writer, d.lead_id""")) {
+                     with claimed as (
+                         update webhook_deliveries d
+                            set attempts = d.attempts + 1, next_attempt_at = now() + ? * interval '1 millisecond'
+                           from webhook_subscriptions s
+                          where d.id in (select id from webhook_deliveries
+                                          where status = 'pending' and next_attempt_at <= now()
+                                            and subscription_id in (select id from webhook_subscriptions where active)
+                                          order by next_attempt_at limit ? for update skip locked)
+                            and s.id = d.subscription_id
+                      returning d.id, d.subscription_id, d.attempts, d.event_id, d.event_type, d.payload, s.url,
+                                s.secret, s.writer, d.lead_id)
+                     select c.id, c.subscription_id, c.attempts, c.event_id, c.event_type, c.payload::text, c.url,
+                            c.secret, c.writer, c.lead_id,
+                            l.id is not null, l.deleted_at is not null, l.merged_into,
+                            (select max(n.id) from webhook_deliveries n
+                              where n.subscription_id = c.subscription_id and n.lead_id = c.lead_id and n.id > c.id),
+                            case when c.writer is not null then (c.payload -> 'data' ->> 'score')::int end,
+                            case when c.writer is not null then c.payload -> 'data' ->> 'grade' end
+                       from claimed c left join leads l on l.id = c.lead_id""")) {
             ps.setLong(1, leaseMillis);
             ps.setInt(2, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    String writer = rs.getString(9);
+                    String leadId = rs.getString(10);
+                    String skip = null;
+                    if (writer != null) {
+                        long newer = rs.getLong(14);
+                        boolean superseded = !rs.wasNull();
+                        skip = !rs.getBoolean(11) ? "lead " + leadId + " does not exist"
+                                : rs.getBoolean(12) ? (rs.getString(13) != null
+                                        ? "the lead was merged into " + rs.getString(13) : "the lead is deleted")
+                                : superseded ? "superseded by delivery " + newer + " (a newer score of the lead)"
+                                : null;
+                    }
                     due.add(new Due(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4), rs.getString(5),
-                            rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)));
+                            rs.getString(6), rs.getString(7), rs.getString(8), writer, leadId, skip, rs.getInt(15),
+                            rs.getString(16)));
                 }
             }
         }
@@ -292,12 +325,7 @@ public class OutboundDeliveries {
                 });
     }
 
-    /**
-     * A CRM write: the score and grade of the payload set on the lead's CRM record by the source's writer. Skipped
-     * (status {@code skipped}, no call) when the lead was deleted or merged since, or when a newer score of the lead
-     * is queued for the same writer: writing this one could only put an older score back. While the CRM's
-     * Retry-After of a 429 runs, the writer's deliveries wait for it without using an attempt.
-     */
+    /** A CRM write: the score and grade of the payload set on the lead's CRM record by the source's writer. */
     private CompletableFuture<Void> write(Due d) {
         long started = System.nanoTime();
         Optional<CrmWriter> writer = writers.get(d.writer());
@@ -306,94 +334,41 @@ public class OutboundDeliveries {
                     null), started);
             return CompletableFuture.completedFuture(null);
         }
-        Instant paused = pausedUntil.get(d.writer());
-        if (paused != null && paused.isAfter(Instant.now())) {
-            defer(d, paused);
-            return CompletableFuture.completedFuture(null);
-        }
-        String skip;
-        try {
-            skip = skipReason(d);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Outbound delivery " + d.id() + ": " + e.getMessage(), e);
-        }
-        if (skip != null) {
-            skip(d, skip);
-            return CompletableFuture.completedFuture(null);
-        }
         Optional<String> crmId = writers.crmId(d.writer(), d.leadId());
-        JsonNode data;
-        try {
-            data = json.readTree(d.payload()).path("data");
-        } catch (IOException e) {
-            data = json.missingNode();
-        }
-        if (crmId.isEmpty() || !data.path("score").isInt() || !data.path("grade").isTextual()) {
-            record(d, new AttemptOutcome(null, crmId.isEmpty() ? "lead " + d.leadId() + " is not a record this "
-                    + "writer writes (its settings changed)" : "the payload has no score and grade", true, null),
-                    started);
+        if (crmId.isEmpty()) {
+            record(d, new AttemptOutcome(null, "lead " + d.leadId() + " is not a record this writer writes (its "
+                    + "settings changed)", true, null), started);
             return CompletableFuture.completedFuture(null);
         }
-        return writer.get().write(crmId.get(), data.path("score").asInt(), data.path("grade").asText())
-                .thenAccept(outcome -> {
-                    if (outcome.retryAfter() != null) {
-                        Duration wait = min(outcome.retryAfter(), config.outbound().maxBackoff());
-                        pausedUntil.merge(d.writer(), Instant.now().plus(wait),
-                                (a, b) -> a.isAfter(b) ? a : b);
-                    }
-                    record(d, outcome, started);
-                });
+        return writer.get().write(crmId.get(), d.score(), d.grade())
+                .thenAccept(outcome -> record(d, outcome, started));
     }
 
-    /** Why a writer's delivery is not to be sent, or null: its lead is gone, or a newer score is queued. */
-    private String skipReason(Due d) throws SQLException {
+    /**
+     * Not sent, for good (the claim found the lead gone or a newer score queued): the claim's attempt is given back
+     * and the reason kept, for the whole batch in one statement. When that fails they are claimed again after their
+     * lease, and the rest of the batch is sent all the same.
+     */
+    private void skip(List<Due> skipped) {
+        if (skipped.isEmpty()) {
+            return;
+        }
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("""
-                     select l.id, l.deleted_at is not null, l.merged_into,
-                            (select max(n.id) from webhook_deliveries n
-                              where n.subscription_id = ? and n.lead_id = ? and n.id > ?)
-                       from (select 1) one left join leads l on l.id = ?""")) {
-            ps.setLong(1, d.subscriptionId());
-            ps.setString(2, d.leadId());
-            ps.setLong(3, d.id());
-            ps.setString(4, d.leadId());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getString(1) == null) {
-                    return "lead " + d.leadId() + " does not exist";
-                }
-                if (rs.getBoolean(2)) {
-                    return rs.getString(3) != null ? "the lead was merged into " + rs.getString(3)
-                            : "the lead is deleted";
-                }
-                long newer = rs.getLong(4);
-                return rs.wasNull() ? null : "superseded by delivery " + newer + " (a newer score of the lead)";
-            }
-        }
-    }
-
-    /** Not sent, for good: the claim's attempt is given back and the reason kept. */
-    private void skip(Due d, String reason) {
-        update(d, "update webhook_deliveries set status = 'skipped', attempts = attempts - 1, last_error = ? "
-                + "where id = ?", reason);
-        Counter.builder("closer.outbound.attempts").tag("outcome", "skipped")
-                .description("Outbound webhook attempts, by outcome").register(meters).increment();
-    }
-
-    /** Not sent yet (the CRM asked to wait): due again at {@code until}, the claim's attempt given back. */
-    private void defer(Due d, Instant until) {
-        update(d, "update webhook_deliveries set attempts = attempts - 1, next_attempt_at = ?::timestamptz "
-                + "where id = ?", until.toString());
-    }
-
-    private void update(Due d, String sql, String value) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, value);
-            ps.setLong(2, d.id());
+                     update webhook_deliveries d
+                        set status = 'skipped', attempts = d.attempts - 1, last_error = r.reason
+                       from unnest(?::bigint[], ?::text[]) as r(id, reason)
+                      where d.id = r.id""")) {
+            ps.setArray(1, c.createArrayOf("bigint", skipped.stream().map(Due::id).toArray()));
+            ps.setArray(2, c.createArrayOf("text", skipped.stream().map(Due::skip).toArray()));
             ps.executeUpdate();
         } catch (SQLException e) {
-            LOG.warnf(e, "Outbound delivery %d could not be updated; it is claimed again after its lease", d.id());
+            LOG.warnf(e, "Outbound deliveries %s could not be skipped; they are claimed again after their lease",
+                    skipped.stream().map(Due::id).toList());
+            return;
         }
+        Counter.builder("closer.outbound.attempts").tag("outcome", "skipped")
+                .description("Outbound webhook attempts, by outcome").register(meters).increment(skipped.size());
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -427,6 +402,18 @@ public class OutboundDeliveries {
                 ps.setLong(5, backoff);
                 ps.setLong(6, d.id());
                 ps.executeUpdate();
+            }
+            if (outcome.retryAfter() != null) {
+                // The receiver asked to wait: its other pending deliveries wait too, whichever instance claims them.
+                try (PreparedStatement ps = c.prepareStatement("""
+                        update webhook_deliveries
+                           set next_attempt_at = greatest(next_attempt_at, now() + ? * interval '1 millisecond')
+                         where subscription_id = ? and status = 'pending' and id <> ?""")) {
+                    ps.setLong(1, backoff);
+                    ps.setLong(2, d.subscriptionId());
+                    ps.setLong(3, d.id());
+                    ps.executeUpdate();
+                }
             }
             try (PreparedStatement ps = c.prepareStatement("""
                     insert into webhook_attempts (delivery_id, attempt, status_code, error, millis)

@@ -1,6 +1,7 @@
 package dev.closer.app.webhooks;
 
 import dev.closer.app.config.CloserConfig;
+import dev.closer.app.config.SettingChecks;
 import dev.closer.app.outbound.crm.CrmWriterSettings;
 import dev.closer.ingest.EventReader;
 import dev.closer.ingest.webhook.CrmEvents;
@@ -12,6 +13,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +35,17 @@ public class WebhookSources {
     public record Source(String name, CloserConfig.Webhooks.Source config, CrmMapping mapping, CrmEvents events,
                          Counter accepted, Counter ignored) {
 
-        String type() {
+        public String type() {
             return config.type();
+        }
+
+        /** The prefix of this source's lead ids: {@code id-prefix}, by default the name and a dash. */
+        public String idPrefix() {
+            return idPrefix(name, config);
+        }
+
+        static String idPrefix(String name, CloserConfig.Webhooks.Source config) {
+            return config.idPrefix().orElse(name + "-");
         }
     }
 
@@ -57,10 +68,10 @@ public class WebhookSources {
                 return;
             }
             switch (source.type()) {
-                case "generic", "hubspot" -> require(problems, key + "secret", source.secret());
+                case "generic", "hubspot" -> SettingChecks.require(problems, key + "secret", source.secret(), null);
                 case "pipedrive" -> {
-                    require(problems, key + "username", source.username());
-                    require(problems, key + "password", source.password());
+                    SettingChecks.require(problems, key + "username", source.username(), null);
+                    SettingChecks.require(problems, key + "password", source.password(), null);
                 }
                 case "salesforce" -> {
                     if (source.organizationIds().map(List::isEmpty).orElse(true)) {
@@ -74,7 +85,7 @@ public class WebhookSources {
             CrmMapping mapping = null;
             if (!source.type().equals("generic")) {
                 try {
-                    mapping = CrmMapping.of(source.type(), source.idPrefix().orElse(name + "-"), source.fields(),
+                    mapping = CrmMapping.of(source.type(), Source.idPrefix(name, source), source.fields(),
                             source.values());
                 } catch (IllegalArgumentException e) {
                     problems.add(key + e.getMessage());
@@ -92,12 +103,6 @@ public class WebhookSources {
         }
     }
 
-    private static void require(List<String> problems, String key, Optional<String> value) {
-        if (value.filter(v -> !v.isBlank()).isEmpty()) {
-            problems.add(key + ": required");
-        }
-    }
-
     /** The source of this name, if configured. */
     public Optional<Source> get(String name) {
         return Optional.ofNullable(sources.get(name));
@@ -105,5 +110,10 @@ public class WebhookSources {
 
     public boolean contains(String name) {
         return sources.containsKey(name);
+    }
+
+    /** Every configured source, checked. */
+    public Collection<Source> all() {
+        return sources.values();
     }
 }

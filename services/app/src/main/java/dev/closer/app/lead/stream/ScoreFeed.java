@@ -66,52 +66,59 @@ public class ScoreFeed {
             return;
         }
         try {
-            if (lastId < 0) {
-                lastId = QuarkusTransaction.requiringNew().call(this::maxId);
-                return;
-            }
-            long max = QuarkusTransaction.requiringNew().call(this::maxId);
-            List<ScoreChange> changes = QuarkusTransaction.requiringNew().call(() -> since(lastId, max));
-            changes.forEach(processor::onNext);
+            // a first look reads no rows, only where the new ones will start
+            long after = lastId < 0 ? Long.MAX_VALUE : lastId;
+            New found = QuarkusTransaction.requiringNew().call(() -> since(after));
+            found.changes().forEach(processor::onNext);
             // A full batch means a backlog: go on from there. Otherwise every row up to max has been looked at
             // (the nightly run's rows are not for the live feed and are skipped, not read).
-            lastId = changes.size() == BATCH ? changes.get(BATCH - 1).scoreId() : max;
+            List<ScoreChange> changes = found.changes();
+            lastId = changes.size() == BATCH ? changes.get(BATCH - 1).scoreId() : found.maxId();
         } catch (RuntimeException e) {
             LOG.warnf("The score stream could not read new scores: %s", e.getMessage());
         }
     }
 
-    private long maxId() throws java.sql.SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "select coalesce(max(id), 0) from lead_scores"); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    /** The highest score id, and the changes after a poll's last id up to it. */
+    private record New(long maxId, List<ScoreChange> changes) {
     }
 
-    /** Scores that events caused (not the nightly run's), of leads not deleted, with ids in (afterId, upTo]. */
-    private List<ScoreChange> since(long afterId, long upTo) throws java.sql.SQLException {
+    /**
+     * In one query (one snapshot): the highest id of {@code lead_scores}, and the scores with ids in (afterId, that
+     * id] that events caused (not the nightly run's), of leads not deleted.
+     */
+    private New since(long afterId) throws java.sql.SQLException {
         List<ScoreChange> out = new ArrayList<>();
+        long maxId = 0;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                select s.id, s.lead_id, nullif(trim(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, '')), ''),
-                       l.owner_id, s.score, s.grade, p.score, p.grade, s.model_name || '/' || s.model_version, s.scored_at
-                  from lead_scores s
-                  join leads l on l.id = s.lead_id
-                  left join lateral (select score, grade from lead_scores q where q.lead_id = s.lead_id and q.id < s.id
-                                      order by q.id desc limit 1) p on true
-                 where s.id > ? and s.id <= ? and s.run_id is null and l.deleted_at is null
-                 order by s.id limit ?""")) {
+                with top as (select coalesce(max(id), 0) as max_id from lead_scores)
+                select top.max_id, x.* from top left join lateral (
+                    select s.id, s.lead_id,
+                           nullif(trim(coalesce(l.first_name, '') || ' ' || coalesce(l.last_name, '')), ''),
+                           l.owner_id, s.score, s.grade, p.score as previous_score, p.grade as previous_grade,
+                           s.model_name || '/' || s.model_version, s.scored_at
+                      from lead_scores s
+                      join leads l on l.id = s.lead_id
+                      left join lateral (select score, grade from lead_scores q
+                                          where q.lead_id = s.lead_id and q.id < s.id
+                                          order by q.id desc limit 1) p on true
+                     where s.id > ? and s.id <= top.max_id and s.run_id is null and l.deleted_at is null
+                     order by s.id limit ?) x on true
+                 order by x.id""")) {
             ps.setLong(1, afterId);
-            ps.setLong(2, upTo);
-            ps.setInt(3, BATCH);
+            ps.setInt(2, BATCH);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new ScoreChange(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getInt(5), rs.getString(6), (Integer) rs.getObject(7), rs.getString(8),
-                            rs.getString(9), rs.getObject(10, OffsetDateTime.class)));
+                    maxId = rs.getLong(1);
+                    if (rs.getObject(2) == null) {
+                        continue; // no new score: the one row of the highest id
+                    }
+                    out.add(new ScoreChange(rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getInt(6), rs.getString(7), (Integer) rs.getObject(8), rs.getString(9),
+                            rs.getString(10), rs.getObject(11, OffsetDateTime.class)));
                 }
             }
         }
-        return out;
+        return new New(maxId, out);
     }
 }

@@ -1,6 +1,7 @@
 package dev.closer.app.outbound.crm;
 
 import dev.closer.app.config.CloserConfig.Webhooks.Source.Writer;
+import dev.closer.app.config.SettingChecks;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
@@ -52,10 +53,9 @@ public final class CrmWriterSettings {
         }
         boolean hubspot = type.equals("hubspot");
         if (hubspot) {
-            if (writer.accessToken().filter(t -> !t.isBlank()).isEmpty()) {
-                problems.add(key + "access-token: required (the HubSpot private app's access token, with the "
-                        + "crm.objects.contacts.write scope)");
-            } else if (writer.accessToken().get().chars().anyMatch(Character::isWhitespace)) {
+            if (SettingChecks.require(problems, key + "access-token", writer.accessToken(), "the HubSpot private "
+                    + "app's access token, with the crm.objects.contacts.write scope")
+                    && writer.accessToken().get().chars().anyMatch(Character::isWhitespace)) {
                 problems.add(key + "access-token: contains white space");
             }
             writer.baseUrl().ifPresent(u -> url(key + "base-url", u, problems));
@@ -63,17 +63,16 @@ public final class CrmWriterSettings {
             notFor(key, "client-secret", writer.clientSecret(), "hubspot", "access-token", problems);
             notFor(key, "login-url", writer.loginUrl(), "hubspot", "base-url", problems);
         } else {
-            if (writer.loginUrl().filter(u -> !u.isBlank()).isEmpty()) {
-                problems.add(key + "login-url: required (the org's My Domain URL, e.g. https://acme.my.salesforce.com)");
-            } else if (url(key + "login-url", writer.loginUrl().get(), problems)) {
+            if (SettingChecks.require(problems, key + "login-url", writer.loginUrl(), "the org's My Domain URL, e.g. "
+                    + "https://acme.my.salesforce.com") && url(key + "login-url", writer.loginUrl().get(), problems)) {
                 String host = URI.create(writer.loginUrl().get().trim()).getHost().toLowerCase(Locale.ROOT);
                 if (host.equals("login.salesforce.com") || host.equals("test.salesforce.com")) {
                     problems.add(key + "login-url: the client credentials flow needs the org's My Domain URL "
                             + "(https://<domain>.my.salesforce.com), not " + host);
                 }
             }
-            require(key + "client-id", writer.clientId(), "the app's consumer key", problems);
-            require(key + "client-secret", writer.clientSecret(), "the app's consumer secret", problems);
+            SettingChecks.require(problems, key + "client-id", writer.clientId(), "the app's consumer key");
+            SettingChecks.require(problems, key + "client-secret", writer.clientSecret(), "the app's consumer secret");
             if (!SALESFORCE_API_VERSION.matcher(writer.apiVersion()).matches()) {
                 problems.add(key + "api-version: '" + writer.apiVersion() + "' is not a version like v60.0");
             }
@@ -124,23 +123,12 @@ public final class CrmWriterSettings {
     }
 
     private static boolean url(String key, String value, List<String> problems) {
-        try {
-            URI uri = URI.create(value.trim());
-            if (uri.isAbsolute() && Set.of("http", "https").contains(uri.getScheme()) && uri.getHost() != null
-                    && uri.getQuery() == null && uri.getFragment() == null) {
-                return true;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
+        if (SettingChecks.httpUrl(value.trim()).filter(u -> u.getQuery() == null && u.getFragment() == null)
+                .isPresent()) {
+            return true;
         }
         problems.add(key + ": '" + value + "' is not an absolute http(s) URL without query");
         return false;
-    }
-
-    private static void require(String key, Optional<String> value, String what, List<String> problems) {
-        if (value.filter(v -> !v.isBlank()).isEmpty()) {
-            problems.add(key + ": required (" + what + ")");
-        }
     }
 
     private static void notFor(String key, String setting, Optional<String> value, String type, String instead,

@@ -44,36 +44,35 @@ public class CrmWriters {
     DataSource dataSource;
     @Inject
     ObjectMapper json;
+    @Inject
+    HttpClient http;
 
     /** Id prefix → CRM source name, longest prefix first. */
     private final Map<String, String> owners = new LinkedHashMap<>();
     private final Map<String, CrmWriter> writers = new HashMap<>();
 
+    /** Built from the checked sources: {@link WebhookSources} has refused a writer that cannot work. */
     @PostConstruct
     void start() throws SQLException {
-        sources.contains(""); // the sources' settings, writers' included, are checked first
-        HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10)).build();
         Duration timeout = config.outbound().timeout();
-        config.webhooks().sources().entrySet().stream()
-                .filter(e -> !e.getValue().type().equals("generic"))
-                .map(e -> Map.entry(e.getValue().idPrefix().orElse(e.getKey() + "-"), e.getKey()))
-                .sorted(Comparator.comparingInt((Map.Entry<String, String> e) -> e.getKey().length()).reversed())
-                .forEach(e -> owners.putIfAbsent(e.getKey(), e.getValue()));
-        config.webhooks().sources().forEach((name, source) -> {
-            CloserConfig.Webhooks.Source.Writer settings = source.writer();
+        sources.all().stream()
+                .filter(s -> !s.type().equals("generic"))
+                .sorted(Comparator.comparingInt((WebhookSources.Source s) -> s.idPrefix().length()).reversed())
+                .forEach(s -> owners.putIfAbsent(s.idPrefix(), s.name()));
+        for (WebhookSources.Source source : sources.all()) {
+            CloserConfig.Webhooks.Source.Writer settings = source.config().writer();
             if (!settings.enabled()) {
-                return;
+                continue;
             }
-            String prefix = source.idPrefix().orElse(name + "-");
             CrmWriter writer = switch (source.type()) {
-                case "hubspot" -> new HubSpotWriter(name, prefix, settings, http, timeout, json);
-                case "salesforce" -> new SalesforceWriter(name, prefix, settings, http, timeout, json);
+                case "hubspot" -> new HubSpotWriter(source.name(), source.idPrefix(), settings, http, timeout, json);
+                case "salesforce" ->
+                        new SalesforceWriter(source.name(), source.idPrefix(), settings, http, timeout, json);
                 default -> throw new IllegalStateException(source.type()); // refused by the check
             };
-            writers.put(name, writer);
-            LOG.infof("CRM writer of source %s: %s", name, writer);
-        });
+            writers.put(source.name(), writer);
+            LOG.infof("CRM writer of source %s: %s", source.name(), writer);
+        }
         subscribe();
     }
 
@@ -87,7 +86,7 @@ public class CrmWriters {
                     on conflict (writer) do update set active = true, min_points = excluded.min_points,
                                                        description = excluded.description""")) {
                 for (String name : writers.keySet()) {
-                    CloserConfig.Webhooks.Source source = config.webhooks().sources().get(name);
+                    CloserConfig.Webhooks.Source source = sources.get(name).orElseThrow().config();
                     ps.setString(1, name);
                     ps.setInt(2, source.writer().minPoints());
                     ps.setString(3, "Scores written to " + source.type() + " (source " + name + ")");

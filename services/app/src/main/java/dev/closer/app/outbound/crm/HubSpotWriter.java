@@ -6,11 +6,9 @@ import dev.closer.app.config.CloserConfig.Webhooks.Source.Writer;
 import dev.closer.app.outbound.AttemptOutcome;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
@@ -21,62 +19,33 @@ import java.util.regex.Pattern;
  * objects/contacts/update-contact: given values overwrite, unknown properties are an error). Values are sent as
  * strings, the form the v3 objects API takes for every property type.
  */
-final class HubSpotWriter implements CrmWriter {
+final class HubSpotWriter extends CrmRecordWriter {
 
     /** HubSpot's record ids (hs_object_id) are numbers. */
     private static final Pattern CONTACT_ID = Pattern.compile("[0-9]{1,20}");
 
-    private final String source;
-    private final String idPrefix;
     private final String token;
     private final URI contacts;
-    private final String scoreProperty;
-    private final String gradeProperty;
-    private final HttpClient http;
-    private final Duration timeout;
-    private final ObjectMapper json;
 
     HubSpotWriter(String source, String idPrefix, Writer settings, HttpClient http, Duration timeout,
                   ObjectMapper json) {
-        this.source = source;
-        this.idPrefix = idPrefix;
+        super("hubspot", source, idPrefix, settings, http, timeout, json);
         this.token = settings.accessToken().orElseThrow().trim();
         String base = settings.baseUrl().map(String::trim).orElse(CrmWriterSettings.HUBSPOT_BASE_URL);
         this.contacts = URI.create(base.replaceAll("/+$", "") + "/crm/v3/objects/contacts/");
-        this.scoreProperty = CrmWriterSettings.scoreProperty("hubspot", settings);
-        this.gradeProperty = CrmWriterSettings.gradeProperty("hubspot", settings);
-        this.http = http;
-        this.timeout = timeout;
-        this.json = json;
     }
 
     @Override
-    public Optional<String> crmId(String leadId) {
-        if (!leadId.startsWith(idPrefix)) {
-            return Optional.empty();
-        }
-        String id = leadId.substring(idPrefix.length());
-        return CONTACT_ID.matcher(id).matches() ? Optional.of(id) : Optional.empty();
+    boolean writes(String id) {
+        return CONTACT_ID.matcher(id).matches();
     }
 
     @Override
     public CompletableFuture<AttemptOutcome> write(String contactId, int score, String grade) {
-        ObjectNode properties = json.createObjectNode();
-        if (!scoreProperty.equals(CrmWriterSettings.NONE)) {
-            properties.put(scoreProperty, Integer.toString(score));
-        }
-        if (!gradeProperty.equals(CrmWriterSettings.NONE)) {
-            properties.put(gradeProperty, grade);
-        }
         ObjectNode body = json.createObjectNode();
-        body.set("properties", properties);
-        HttpRequest request = HttpRequest.newBuilder(contacts.resolve(contactId)).timeout(timeout)
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .header("User-Agent", "Closer-CrmWriter/1")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(body.toString())).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        body.set("properties", fields(score, grade, true));
+        return http.sendAsync(patch(contacts.resolve(contactId), token, body.toString()),
+                        HttpResponse.BodyHandlers.ofString())
                 .handle((response, error) -> error != null ? AttemptOutcome.ofError(error)
                         : AttemptOutcome.ofCrm(response.statusCode(), response.headers(), response.body(),
                         Instant.now()));

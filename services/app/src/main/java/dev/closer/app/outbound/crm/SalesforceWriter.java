@@ -2,7 +2,6 @@ package dev.closer.app.outbound.crm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.closer.app.config.CloserConfig.Webhooks.Source.Writer;
 import dev.closer.app.outbound.AttemptOutcome;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,7 +31,7 @@ import java.util.regex.Pattern;
  * the session timed out), then one new token is fetched and the write sent once more. Concurrent writes share one
  * token request.
  */
-final class SalesforceWriter implements CrmWriter {
+final class SalesforceWriter extends CrmRecordWriter {
 
     /** Salesforce record ids: 15 characters, or 18 with the case-safe suffix. */
     private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9]{15}|[A-Za-z0-9]{18}");
@@ -58,24 +56,16 @@ final class SalesforceWriter implements CrmWriter {
         }
     }
 
-    private final String source;
-    private final String idPrefix;
     private final URI tokenUrl;
     private final String tokenForm;
     private final String apiVersion;
     private final String object;
     private final String contactObject;
-    private final String scoreField;
-    private final String gradeField;
-    private final HttpClient http;
-    private final Duration timeout;
-    private final ObjectMapper json;
     private final AtomicReference<CompletableFuture<Token>> token = new AtomicReference<>();
 
     SalesforceWriter(String source, String idPrefix, Writer settings, HttpClient http, Duration timeout,
                      ObjectMapper json) {
-        this.source = source;
-        this.idPrefix = idPrefix;
+        super("salesforce", source, idPrefix, settings, http, timeout, json);
         this.tokenUrl = URI.create(settings.loginUrl().orElseThrow().trim().replaceAll("/+$", "")
                 + "/services/oauth2/token");
         this.tokenForm = "grant_type=client_credentials"
@@ -85,36 +75,17 @@ final class SalesforceWriter implements CrmWriter {
         this.apiVersion = settings.apiVersion();
         this.object = settings.object();
         this.contactObject = settings.contactObject();
-        this.scoreField = CrmWriterSettings.scoreProperty("salesforce", settings);
-        this.gradeField = CrmWriterSettings.gradeProperty("salesforce", settings);
-        this.http = http;
-        this.timeout = timeout;
-        this.json = json;
     }
 
     @Override
-    public Optional<String> crmId(String leadId) {
-        if (!leadId.startsWith(idPrefix)) {
-            return Optional.empty();
-        }
-        String id = leadId.substring(idPrefix.length());
-        if (!RECORD_ID.matcher(id).matches()
-                || (id.startsWith(CONTACT_KEY_PREFIX) && contactObject.equals(CrmWriterSettings.NONE))) {
-            return Optional.empty();
-        }
-        return Optional.of(id);
+    boolean writes(String id) {
+        return RECORD_ID.matcher(id).matches()
+                && !(id.startsWith(CONTACT_KEY_PREFIX) && contactObject.equals(CrmWriterSettings.NONE));
     }
 
     @Override
     public CompletableFuture<AttemptOutcome> write(String recordId, int score, String grade) {
-        ObjectNode fields = json.createObjectNode();
-        if (!scoreField.equals(CrmWriterSettings.NONE)) {
-            fields.put(scoreField, score);
-        }
-        if (!gradeField.equals(CrmWriterSettings.NONE)) {
-            fields.put(gradeField, grade);
-        }
-        String body = fields.toString();
+        String body = fields(score, grade, false).toString();
         String sobject = recordId.startsWith(CONTACT_KEY_PREFIX) ? contactObject : object;
         String path = "/services/data/" + apiVersion + "/sobjects/" + sobject + "/" + recordId;
         CompletableFuture<Token> current = token();
@@ -135,13 +106,8 @@ final class SalesforceWriter implements CrmWriter {
     }
 
     private CompletableFuture<HttpResponse<String>> patch(Token t, String path, String body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(t.instanceUrl() + path)).timeout(timeout)
-                .header("Authorization", "Bearer " + t.accessToken())
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .header("User-Agent", "Closer-CrmWriter/1")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)).build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        return http.sendAsync(patch(URI.create(t.instanceUrl() + path), t.accessToken(), body),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** The token in use, asked for when there is none (or the last request for one failed). */
@@ -170,10 +136,8 @@ final class SalesforceWriter implements CrmWriter {
     }
 
     private void fetch(CompletableFuture<Token> into) {
-        HttpRequest request = HttpRequest.newBuilder(tokenUrl).timeout(timeout)
+        HttpRequest request = request(tokenUrl)
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "application/json")
-                .header("User-Agent", "Closer-CrmWriter/1")
                 .POST(HttpRequest.BodyPublishers.ofString(tokenForm)).build();
         http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
             if (error != null) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.app.auth.Roles;
+import dev.closer.app.config.SettingChecks;
 import dev.closer.app.outbound.OutboundDeliveries;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -25,7 +26,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.security.SecureRandom;
 import java.sql.Array;
 import java.sql.Connection;
@@ -99,13 +99,7 @@ public class OutboundResource {
             + "lead.grade.changed, email.reply.classified, call.analysed. Deliveries are POSTed as JSON signed in "
             + "X-Closer-Signature with the secret (shown only in this response).")
     public Response subscribe(@Valid @NotNull NewSubscription s) throws SQLException {
-        URI url;
-        try {
-            url = URI.create(s.url());
-        } catch (IllegalArgumentException e) {
-            throw new BadRequestException("url: not a URL (" + e.getMessage() + ")");
-        }
-        if (!url.isAbsolute() || !Set.of("http", "https").contains(url.getScheme()) || url.getHost() == null) {
+        if (SettingChecks.httpUrl(s.url()).isEmpty()) {
             throw new BadRequestException("url: must be an absolute http(s) URL");
         }
         List<String> unknown = s.events().stream().filter(e -> !OutboundDeliveries.EVENTS.contains(e)).toList();

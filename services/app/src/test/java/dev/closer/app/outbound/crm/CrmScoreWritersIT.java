@@ -3,7 +3,6 @@ package dev.closer.app.outbound.crm;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +23,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URLDecoder;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +44,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,8 +57,9 @@ import org.junit.jupiter.api.Test;
  * token endpoint and the sObject API). The server checks every request as the CRM's documentation describes it
  * (method, path, bearer token, content type, JSON body) and answers 400 with the reason when one is wrong; each test
  * ends by asserting it never had to. Scenarios: one PATCH for a HubSpot lead and none for another source's lead; a
- * Salesforce token fetched, then renewed once on a 401; a 5xx retried; a 429's Retry-After waited for; a refusal
- * dead at once and replayed; a lead deleted (merged) before its retry is not written.
+ * Salesforce token fetched, then renewed once on a 401; a 5xx retried; a 429's Retry-After waited for, by the
+ * writer's other pending deliveries too; a refusal dead at once and replayed; a lead deleted (merged) before its
+ * retry is not written; a score superseded by a newer one of the lead is not written.
  */
 @QuarkusTest
 @TestProfile(CrmScoreWritersIT.WithWriters.class)
@@ -115,6 +120,8 @@ class CrmScoreWritersIT {
     private static final AtomicInteger TOKENS = new AtomicInteger();
     /** The one Salesforce token the sObject API takes; null: none (the session ended). */
     private static volatile String validToken;
+    /** Run by the fake CRM once, just before it answers a scripted 429 (while the sender waits for that answer). */
+    private static volatile Runnable onRateLimit;
     private static HttpServer server;
     private static String base;
 
@@ -126,6 +133,8 @@ class CrmScoreWritersIT {
     ApiKeyService keys;
     @Inject
     EntityManager em;
+    @Inject
+    DataSource dataSource;
 
     private String admin;
 
@@ -186,6 +195,11 @@ class CrmScoreWritersIT {
             Reply scripted = next(hubspot.group(1));
             if (wrong.isEmpty() && scripted != null) {
                 status = scripted.status();
+                Runnable hook = onRateLimit;
+                if (status == 429 && hook != null) {
+                    onRateLimit = null;
+                    hook.run();
+                }
                 response = status == 429 ? "{\"status\":\"error\",\"errorType\":\"RATE_LIMIT\","
                         + "\"policyName\":\"TEN_SECONDLY_ROLLING\"}" : "{\"status\":\"error\"}";
                 if (scripted.retryAfter() != null) {
@@ -441,20 +455,113 @@ class CrmScoreWritersIT {
         assertEquals(2, requestsTo(contact).size());
     }
 
+    /** A pending score delivery to the writer, queued directly; its payload names no lead, so deliveryOf skips it. */
+    private long queue(Connection c, long subscription, String lead, int score, String grade, String dueIn)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                insert into webhook_deliveries (subscription_id, event_id, event_type, payload, lead_id,
+                                                next_attempt_at)
+                values (?, ?, 'lead.score.changed', ?::jsonb, ?, now() + ?::interval) returning id""")) {
+            ps.setLong(1, subscription);
+            ps.setString(2, Api.unique("test-score"));
+            ps.setString(3, "{\"data\":{\"score\":" + score + ",\"grade\":\"" + grade + "\"}}");
+            ps.setString(4, lead);
+            ps.setString(5, dueIn);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private JsonPath delivery(long id) {
+        return Api.as(admin).get("/api/v1/outbound/deliveries/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Scores a lead and waits until its first score is written: a lead of the writer, with a delivered score. */
+    private long writtenOnce(String lead) {
+        scoreALead(lead);
+        await().atMost(WAIT).until(() -> {
+            JsonPath d = deliveryOf(lead);
+            return d != null && "delivered".equals(d.getString("status"));
+        });
+        return deliveryOf(lead).getLong("subscriptionId");
+    }
+
     @Test
-    void shouldWaitForTheRetryAfterOfA429() {
+    void shouldWaitForTheRetryAfterOfA429WithTheWritersOtherDeliveries() throws SQLException {
+        // another lead of the same writer has a score queued, due once the 429 below is being answered
+        String other = hubspotId();
+        long subscription = writtenOnce("hubspot-" + other);
+        long queued;
+        try (Connection c = dataSource.getConnection()) {
+            queued = queue(c, subscription, "hubspot-" + other, 77, "A", "1 hour");
+        }
+        onRateLimit = () -> {
+            try (Connection c = dataSource.getConnection();
+                 PreparedStatement ps = c.prepareStatement(
+                         "update webhook_deliveries set next_attempt_at = now() where id = ?")) {
+                ps.setLong(1, queued);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+
         String contact = hubspotId();
         SCRIPT.put(contact, new ArrayDeque<>(List.of(new Reply(429, "3"))));
         scoreALead("hubspot-" + contact);
-        await().atMost(WAIT).until(() -> requestsTo(contact).size() >= 2);
+        await().atMost(WAIT).until(() -> requestsTo(contact).size() >= 2 && requestsTo(other).size() >= 2);
         List<Request> mine = requestsTo(contact);
         assertEquals(429, mine.get(0).answer());
         assertEquals(200, mine.get(1).answer());
         Duration waited = Duration.between(mine.get(0).at(), mine.get(1).at());
         // the backoff alone (200 ms in tests, on the sender's 1 s tick) would retry within about a second
         assertTrue(waited.compareTo(Duration.ofMillis(2900)) >= 0, "waited " + waited + " after Retry-After: 3");
+        Request queuedWrite = requestsTo(other).get(1);
+        assertEquals(readTree("{\"properties\":{\"closer_score\":\"77\",\"closer_grade\":\"A\"}}"),
+                readTree(queuedWrite.body()));
+        Duration queuedWaited = Duration.between(mine.get(0).at(), queuedWrite.at());
+        assertTrue(queuedWaited.compareTo(Duration.ofMillis(2900)) >= 0,
+                "the writer's other delivery, due during the 429, waited " + queuedWaited + " too");
         await().atMost(WAIT).until(() -> "delivered".equals(deliveryOf("hubspot-" + contact).getString("status")));
         assertEquals(List.of(429, 200), deliveryOf("hubspot-" + contact).getList("log.statusCode"));
+        await().atMost(WAIT).until(() -> "delivered".equals(delivery(queued).getString("status")));
+        assertEquals(1, delivery(queued).getInt("attempts"), "waiting used no attempt");
+    }
+
+    @Test
+    void shouldSkipAScoreThatANewerOneOfTheLeadSupersedes() throws SQLException {
+        String contact = hubspotId();
+        String lead = "hubspot-" + contact;
+        long subscription = writtenOnce(lead);
+        long older;
+        long newer;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            older = queue(c, subscription, lead, 41, "C", "0 seconds");
+            newer = queue(c, subscription, lead, 88, "A", "0 seconds");
+            c.commit();
+        }
+        await().atMost(WAIT).until(() -> "delivered".equals(delivery(newer).getString("status")));
+        JsonPath skipped = delivery(older);
+        assertEquals("skipped", skipped.getString("status"));
+        assertEquals("superseded by delivery " + newer + " (a newer score of the lead)",
+                skipped.getString("lastError"));
+        assertEquals(0, skipped.getInt("attempts"));
+        assertEquals(List.of(), skipped.getList("log"));
+        List<Request> mine = requestsTo(contact);
+        assertEquals(2, mine.size(), "the first score and the newer one: " + mine);
+        assertEquals(readTree("{\"properties\":{\"closer_score\":\"88\",\"closer_grade\":\"A\"}}"),
+                readTree(mine.get(1).body()));
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -492,7 +599,8 @@ class CrmScoreWritersIT {
         assertEquals("the lead was merged into hubspot-1", skipped.getString("lastError"));
         assertEquals(List.of(429), skipped.getList("log.statusCode"), "no call after the merge");
         assertEquals(1, requestsTo(contact).size());
-        assertNotNull(Api.as(admin).queryParam("status", "skipped").get("/api/v1/outbound/deliveries").then()
-                .statusCode(200).extract().jsonPath().getList("id"));
+        assertTrue(Api.as(admin).queryParam("status", "skipped").get("/api/v1/outbound/deliveries").then()
+                .statusCode(200).extract().jsonPath().getList("id", Long.class).contains(skipped.getLong("id")),
+                "listed with the skipped deliveries");
     }
 }
