@@ -5,6 +5,9 @@
 //   CLOSER_E2E_OTHER_LEAD=<a lead the rep does not own> node e2e/run.mjs
 //
 // Environment: CLOSER_URL, CLOSER_E2E_ADMIN_KEY, CLOSER_E2E_REP_KEY, CLOSER_E2E_OTHER_LEAD (required);
+// CLOSER_E2E_MANAGER_KEY, CLOSER_E2E_TEAM_NAMES (the manager's team's display names, one per line),
+// CLOSER_E2E_TEAM_LEAD (a lead of a teammate) and CLOSER_E2E_OTHER_TEAM_LEAD (a lead of another team): the manager's
+// checks, required with CLOSER_E2E_WORLD, skipped when absent otherwise;
 // CLOSER_E2E_SCREENSHOTS (default ../.closer/screenshots), CHROMIUM (default /usr/bin/chromium),
 // CLOSER_E2E_MAX_LOAD_MS (default 3000: the longest a page may take to show its data), CLOSER_E2E_WORLD (1 when
 // the app holds WebUiE2EIT's world: then the data each page shows is required, not just allowed; by hand, without
@@ -34,6 +37,7 @@ const MAX_LOAD_MS = Number(env('CLOSER_E2E_MAX_LOAD_MS', '3000'));
 // WebUiE2EIT's world: daily figures (its batch run refreshes them), sequences (their counts refreshed), analysed
 // calls, open deals with win odds and warnings. Without it (by hand) empty states pass.
 const WORLD = process.env.CLOSER_E2E_WORLD === '1';
+const MANAGER = process.env.CLOSER_E2E_MANAGER_KEY || (WORLD ? env('CLOSER_E2E_MANAGER_KEY') : null);
 mkdirSync(SHOTS, { recursive: true });
 
 const failures = [];
@@ -468,6 +472,36 @@ try {
     await page.getByText('Batch runs and drift are shown to managers and admins.').waitFor();
     assert(await page.getByRole('button', { name: 'Activate' }).count() === 0, 'a rep is offered Activate');
     assert(me.role === 'rep', `the rep key has role ${me.role}`);
+  });
+
+  await check("a manager sees their team's leads, not another team's, and the batch runs without Activate", async () => {
+    if (!MANAGER) {
+      console.log('      (skipped: no CLOSER_E2E_MANAGER_KEY)');
+      return;
+    }
+    const team = new Set(env('CLOSER_E2E_TEAM_NAMES').split('\n'));
+    const teamLead = env('CLOSER_E2E_TEAM_LEAD');
+    const otherTeamLead = env('CLOSER_E2E_OTHER_TEAM_LEAD');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn(page, MANAGER);
+    const me = await (await apiAs(MANAGER, '/api/v1/me')).json();
+    assert(me.role === 'manager', `the manager key has role ${me.role}`);
+    await load(page, '/leads', 'table.leads tbody tr', 'leads (manager)');
+    const owners = new Set(await page.locator('table.leads tbody tr td:nth-child(5)').allInnerTexts());
+    const options = (await page.getByLabel('Owner').locator('option').allInnerTexts()).slice(1);
+    const outside = [...owners, ...options].filter((o) => !team.has(o));
+    assert(outside.length === 0, `a manager's leads page shows owners outside the team: ${outside.join(', ')}`);
+    assert(options.length >= 2, `a manager's owner filter offers ${options.length} owner(s), expected the team's reps`);
+    await load(page, `/leads/${encodeURIComponent(teamLead)}`, 'text=Activity', 'teammate lead (manager)');
+    const api = await apiAs(MANAGER, `/api/v1/leads/${encodeURIComponent(otherTeamLead)}`);
+    assert(api.status === 403, `the API answered ${api.status} for another team's lead, expected 403`);
+    allowedConsole.push(/status of 403/);
+    await page.goto(URL_ + `/leads/${encodeURIComponent(otherTeamLead)}`);
+    await page.locator('[data-state=forbidden]').getByText('Not yours').waitFor();
+    allowedConsole.pop();
+    await load(page, '/models', '[data-testid=drift]', 'models (manager)');
+    assert(await page.getByRole('button', { name: 'Activate' }).count() === 0, 'a manager is offered Activate');
+    await shot(page, '10-manager-models');
   });
 
   await check('the browser console shows no errors', async () => {

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * headless Chromium (Debian's chromium through playwright-core) over every built page as an admin and as a rep:
  * the pages show their data, the lead table sorts, filters and works by keyboard, a lead scored now arrives over
  * server-sent events, the Emails page lists the world's sequences (their counts refreshed first) and scores a draft
- * as it is typed, a rep cannot open another rep's lead, and the console stays free of errors. With
+ * as it is typed, a rep cannot open another rep's lead, a manager sees their team's leads but not another team's and
+ * the batch runs without the admin's Activate, and the console stays free of errors. With
  * CLOSER_E2E_WORLD=1 run.mjs requires the data this world guarantees (the daily chart, sequences, a suggestion to
  * apply, open deals with win odds and a warning) where by hand it accepts empty states. Screenshots of
  * each page (1280x800 viewport) go to target/e2e-screenshots.
@@ -91,6 +93,23 @@ class WebUiE2EIT {
         String otherLead = (String) rows("select id from leads where id like ?1 and owner_id <> ?2 order by id limit 1",
                 PREFIX + "%", repId).get(0);
         String repKey = keys.create(repId, null, Roles.REP, (String) rep[1], "e2e").key();
+        // The manager of the world's team with the most lead owners, a lead of their team and one of another team.
+        Object[] manager = (Object[]) rows("""
+                select m.id, m.team from users m
+                 where m.id like ?1 and m.role = 'manager'
+                 order by (select count(distinct l.owner_id) from leads l join users u on u.id = l.owner_id
+                            where l.id like ?1 and u.team = m.team) desc, m.id limit 1""", PREFIX + "%").get(0);
+        String team = (String) manager[1];
+        String managerKey = keys.create((String) manager[0], null, Roles.MANAGER, team, "e2e").key();
+        String teamNames = rows("select display_name from users where team = ?1 order by id", team).stream()
+                .map(String::valueOf).collect(Collectors.joining("\n"));
+        String teamLead = (String) rows("""
+                select l.id from leads l join users u on u.id = l.owner_id
+                 where l.id like ?1 and u.team = ?2 and exists (select 1 from activities a where a.lead_id = l.id)
+                 order by l.id limit 1""", PREFIX + "%", team).get(0);
+        String otherTeamLead = (String) rows("""
+                select l.id from leads l join users u on u.id = l.owner_id
+                 where l.id like ?1 and u.team <> ?2 order by l.id limit 1""", PREFIX + "%", team).get(0);
         // A lead of this world with a timeline, for the lead page (the table also lists other tests' leads).
         String leadWithActivity = (String) rows("""
                 select l.id from leads l where l.id like ?1 and exists (select 1 from activities a where a.lead_id = l.id)
@@ -111,6 +130,10 @@ class WebUiE2EIT {
         env.put("CLOSER_E2E_REP_KEY", repKey);
         env.put("CLOSER_E2E_OTHER_LEAD", otherLead);
         env.put("CLOSER_E2E_LEAD", leadWithActivity);
+        env.put("CLOSER_E2E_MANAGER_KEY", managerKey);
+        env.put("CLOSER_E2E_TEAM_NAMES", teamNames);
+        env.put("CLOSER_E2E_TEAM_LEAD", teamLead);
+        env.put("CLOSER_E2E_OTHER_TEAM_LEAD", otherTeamLead);
         env.put("CLOSER_E2E_SCREENSHOTS", shots.toString());
         env.put("CHROMIUM", chromium);
         // This world's data is there (daily figures, sequences, analysed calls, open deals with win odds and
