@@ -12,6 +12,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.nio.channels.ClosedChannelException;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -96,6 +97,16 @@ public class ProblemMappers {
             e.getResponse().getStringHeaders().getOrDefault(header, List.of()).forEach(v -> problem.header(header, v));
         }
         return problem.build();
+    }
+
+    /**
+     * The client went away while its response was written (a browser closing the live score stream): nothing to
+     * answer and nothing wrong on our side, so no ERROR with a stack trace.
+     */
+    @ServerExceptionMapper
+    public Response clientGone(ClosedChannelException e, UriInfo uri) {
+        LOG.debugf("The client closed the connection on %s", uri.getRequestUri().getPath());
+        return Response.noContent().build();
     }
 
     @ServerExceptionMapper(priority = 10_000)
