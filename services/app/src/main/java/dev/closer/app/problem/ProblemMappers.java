@@ -2,6 +2,7 @@ package dev.closer.app.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.closer.ingest.EventReader;
+import dev.closer.ingest.call.InvalidTranscriptException;
 import dev.closer.ingest.kafka.EventPublisher;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -50,6 +51,13 @@ public class ProblemMappers {
                 : problems.size() + " event(s) are invalid; nothing was accepted. See errors.";
         return Problem.of(Response.Status.BAD_REQUEST, detail).withInstance(uri).withErrors(problems)
                 .response().build();
+    }
+
+    /** A transcript that cannot be read or analysed (POST /api/v1/calls): every error, each naming where it is. */
+    @ServerExceptionMapper
+    public Response invalidTranscript(InvalidTranscriptException e, UriInfo uri) {
+        return Problem.of(Response.Status.BAD_REQUEST, "Invalid transcript: " + e.getMessage()).withInstance(uri)
+                .withErrors(e.errors()).response().build();
     }
 
     @ServerExceptionMapper

@@ -218,7 +218,8 @@ class CallAnalysisIT {
         Api.as(t.admin()).contentType("application/json").body(Map.of("leadId", lead, "utterances", List.of(
                         u("Sam", "rep", 0, 1000, "Hi"), u("Dana", "prospect", 5000, 4000, "Hi"))))
                 .post("/api/v1/calls").then().statusCode(400)
-                .body("detail", containsString("utterance 1: negative duration: endMs 4000 is before startMs 5000"));
+                .body("detail", containsString("utterance 1: negative duration: endMs 4000 is before startMs 5000"))
+                .body("errors", hasItem("utterance 1: negative duration: endMs 4000 is before startMs 5000"));
         Api.as(t.admin()).contentType("application/json").body(Map.of("leadId", lead, "utterances", List.of(
                         u("Sam", "host", 0, 1000, "Hi"))))
                 .post("/api/v1/calls").then().statusCode(400)
