@@ -201,10 +201,22 @@ class CallAnalysisIT {
                 .statusCode(403);
         Api.as(t.repEast().key()).get("/api/v1/calls/" + unique("nope")).then().statusCode(404);
 
-        // Aggregates per rep: the rep's two calls.
-        Api.as(t.admin()).get("/api/v1/calls/aggregates?by=rep").then().statusCode(200)
+        // Aggregates per rep: the rep's two calls, their mean talk ratio and one histogram bin each.
+        JsonPath aggregates = Api.as(t.admin()).get("/api/v1/calls/aggregates?by=rep").then().statusCode(200)
                 .body("talkRatioReference", equalTo(0.43f))
-                .body("groups.find { it.key == '" + t.repEast().userId() + "' }.calls", equalTo(2));
+                .body("groups.find { it.key == '" + t.repEast().userId() + "' }.calls", equalTo(2))
+                .extract().jsonPath();
+        String group = "groups.find { it.key == '" + t.repEast().userId() + "' }";
+        List<Double> ratios = List.of(jsonCall, vttCall).stream().map(id -> Double.parseDouble(Db.text(em,
+                "select talk_ratio::text from call_analyses where call_id = ?1", id))).toList();
+        // Averaged in SQL as numeric: float4's 6 significant digits.
+        assertEquals((ratios.get(0) + ratios.get(1)) / 2, aggregates.getDouble(group + ".meanTalkRatio"), 1e-6);
+        List<Integer> histogram = aggregates.getList(group + ".talkRatioHistogram", Integer.class);
+        assertEquals(10, histogram.size());
+        for (double r : ratios) {
+            assertTrue(histogram.get(Math.min(9, (int) Math.floor(r * 10))) > 0, r + " not in " + histogram);
+        }
+        assertEquals(2, histogram.stream().mapToInt(Integer::intValue).sum(), "" + histogram);
         Api.as(t.managerEast().key()).get("/api/v1/calls/aggregates?by=team").then().statusCode(200)
                 .body("by", equalTo("team"));
     }
