@@ -68,16 +68,10 @@ public class CallAnalysisBenchmark {
         encoder = TextEncoder.open(TextEncoderOptions.of(EncoderModel.BGE_SMALL));
         tone = TextClassifier.open(ModelBundle.Files.directory(Path.of(modelsDir, "tone", "v1")),
                 InferenceOptions.cpu());
-        int positive = tone.spec().labels().indexOf("positive");
-        analyzer = new CallAnalyzer(encoder::embedAll, vectors -> {
-            float[][] p = tone.probabilities(vectors);
-            double[] out = new double[p.length];
-            for (int i = 0; i < p.length; i++) {
-                out[i] = p[i][positive];
-            }
-            return out;
-        }, new CallAnalyzer.ToneBands(tone.spec().raw().path("neutral").path("low").asDouble(0.5),
-                tone.spec().raw().path("neutral").path("high").asDouble(0.5)), CallMetrics.Settings.DEFAULTS);
+        // The tone head's band rule (TextClassifier.tones), as the app's CallAnalysis passes it.
+        analyzer = new CallAnalyzer(encoder::embedAll, vectors -> Arrays.stream(tone.tones(vectors))
+                .map(t -> new CallAnalyzer.Tone(t.label(), t.positive())).toArray(CallAnalyzer.Tone[]::new),
+                CallMetrics.Settings.DEFAULTS);
         calls = SyntheticCalls.generate(CALLS, utterances, 7);
         trackers = DefaultTrackers.ALL;
         System.out.printf("%n%d synthetic calls of %d utterances, %.1f words per utterance; %d processors, "

@@ -18,6 +18,7 @@ import dev.closer.app.support.Db;
 import dev.closer.app.support.Teams;
 import dev.closer.ingest.call.CallMetrics;
 import dev.closer.ingest.data.CallTranscribedData.Utterance;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -245,6 +246,42 @@ class CallAnalysisIT {
         Api.as(t.admin()).contentType("application/json")
                 .body(Map.of("utterances", List.of(u("Sam", "rep", 0, 1000, "Hi"))))
                 .post("/api/v1/calls").then().statusCode(400).body("detail", containsString("leadId is required"));
+    }
+
+    /**
+     * Stored calls that cannot be analysed leave the queue with the reason and hold up none behind them: one whose
+     * utterances are not a list (the analysis itself fails) and one with a speaker in two roles (an invalid
+     * transcript), both queued before a good one.
+     */
+    @Test
+    void aCallThatCannotBeAnalysedIsMarkedFailedAndTheOthersGoOn() throws Exception {
+        Teams t = Teams.create(keys);
+        String broken = unique("call");
+        String invalid = unique("call");
+        String good = unique("call");
+        insertCall(broken, t.eastLead(), "2000-01-01T00:00:00Z", "{\"not\": \"a list\"}");
+        insertCall(invalid, t.eastLead(), "2000-01-01T00:00:01Z", JSON.writeValueAsString(List.of(
+                u("Sam", "rep", 0, 1000, "Hi"), u("Sam", "prospect", 1500, 2500, "Hello"))));
+        insertCall(good, t.eastLead(), "2000-01-01T00:00:02Z", JSON.writeValueAsString(PROPOSAL_CALL));
+        await().atMost(WAIT).until(() -> Db.count(em,
+                "select count(*) from call_analyses where call_id = ?1", good) == 1);
+        assertEquals(0, Db.count(em, "select count(*) from call_analyses where call_id in (?1, ?2)", broken,
+                invalid));
+        assertTrue(Db.text(em, "select analysis_error from calls where id = ?1", broken)
+                .startsWith("analysis failed: "));
+        assertTrue(Db.text(em, "select analysis_error from calls where id = ?1", invalid).contains(
+                "speaker \"Sam\" is prospect here but"));
+        Api.as(t.admin()).get("/api/v1/calls/" + broken).then().statusCode(200).body("status", equalTo("failed"));
+        Api.as(t.admin()).get("/api/v1/calls/" + invalid).then().statusCode(200).body("status", equalTo("failed"));
+        Api.as(t.admin()).get("/api/v1/calls/" + good).then().statusCode(200).body("status", equalTo("analysed"));
+    }
+
+    private void insertCall(String id, String lead, String startedAt, String utterances) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                insert into calls (id, lead_id, started_at, duration_ms, utterances, event_id)
+                values (?1, ?2, cast(?3 as timestamptz), 1000, cast(?4 as jsonb), ?5)""")
+                .setParameter(1, id).setParameter(2, lead).setParameter(3, startedAt).setParameter(4, utterances)
+                .setParameter(5, unique("evt")).executeUpdate());
     }
 
     @Test
