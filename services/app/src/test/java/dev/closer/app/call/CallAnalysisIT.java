@@ -16,7 +16,9 @@ import dev.closer.app.auth.ApiKeyService;
 import dev.closer.app.support.Api;
 import dev.closer.app.support.Db;
 import dev.closer.app.support.Teams;
+import dev.closer.ingest.call.CallAnalyzer;
 import dev.closer.ingest.call.CallMetrics;
+import dev.closer.ingest.call.SeededTrackers;
 import dev.closer.ingest.data.CallTranscribedData.Utterance;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,6 +27,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -285,7 +289,7 @@ class CallAnalysisIT {
     }
 
     @Test
-    void onlyAdminsChangeTrackers() {
+    void onlyAdminsChangeTrackers() throws Exception {
         Teams t = Teams.create(keys);
         Map<String, Object> tracker = Map.of("name", unique("security"), "kind", "keyword",
                 "phrases", List.of("SOC 2", "pen test"));
@@ -295,8 +299,19 @@ class CallAnalysisIT {
                 .then().statusCode(201).body("builtIn", equalTo(false)).extract().path("id");
         Api.as(t.admin()).contentType("application/json").body(Map.of("name", "x", "kind", "semantic"))
                 .post("/api/v1/calls/trackers").then().statusCode(400).body("detail", containsString("example"));
-        Api.as(t.repEast().key()).get("/api/v1/calls/trackers").then().statusCode(200)
-                .body("findAll { it.builtIn }.size()", equalTo(14));
+        JsonPath trackers = Api.as(t.repEast().key()).get("/api/v1/calls/trackers").then().statusCode(200)
+                .body("findAll { it.builtIn }.size()", equalTo(14)).extract().jsonPath();
+        // What the benchmark and TrackerThresholdTest read from V12 (SeededTrackers) is what the migration seeded.
+        for (CallAnalyzer.Tracker seeded : SeededTrackers.parse(Files.readString(
+                Path.of("src/main/resources/db/migration/V12__call_analysis.sql")))) {
+            String at = "find { it.builtIn && it.name == '%s' && it.kind == '%s' }".formatted(seeded.name(),
+                    seeded.kind());
+            assertEquals(seeded.phrases(), trackers.getList(at + ".phrases", String.class), at);
+            assertEquals(seeded.examples(), trackers.getList(at + ".examples", String.class), at);
+            if (CallAnalyzer.Tracker.SEMANTIC.equals(seeded.kind())) {
+                assertEquals(seeded.threshold(), trackers.getDouble(at + ".threshold"), 1e-6, at);
+            }
+        }
         int builtIn = Api.as(t.admin()).get("/api/v1/calls/trackers").then().extract()
                 .path("find { it.builtIn }.id");
         Api.as(t.admin()).delete("/api/v1/calls/trackers/" + builtIn).then().statusCode(409);
