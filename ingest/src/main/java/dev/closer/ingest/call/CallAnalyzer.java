@@ -37,17 +37,17 @@ public final class CallAnalyzer {
         float[][] embedAll(List<String> texts);
     }
 
-    /** Vectors to the tone head's probability that each is positive. */
+    /**
+     * Vectors to their tone, element {@code i} for vector {@code i}: the tone head's band label and its probability
+     * that the text is positive (the band rule is the head's: inference's {@code TextClassifier.tones}).
+     */
     @FunctionalInterface
     public interface ToneHead {
-        double[] positive(float[][] vectors);
+        Tone[] tones(float[][] vectors);
     }
 
-    /** Negative at or below {@code low}, positive at or above {@code high}, neutral between (the tone head's band). */
-    public record ToneBands(double low, double high) {
-        public String label(double positive) {
-            return positive <= low ? "negative" : positive >= high ? "positive" : "neutral";
-        }
+    /** One text's tone: negative, neutral or positive, and p(positive). */
+    public record Tone(String label, double positive) {
     }
 
     /** A tracker as configured (call_trackers). */
@@ -90,15 +90,13 @@ public final class CallAnalyzer {
 
     private final Embedder embedder;
     private final ToneHead toneHead;
-    private final ToneBands bands;
     private final CallMetrics.Settings settings;
     private final Map<String, float[]> exampleVectors = new ConcurrentHashMap<>();
     private final Map<List<String>, Pattern> keywordPatterns = new ConcurrentHashMap<>();
 
-    public CallAnalyzer(Embedder embedder, ToneHead toneHead, ToneBands bands, CallMetrics.Settings settings) {
+    public CallAnalyzer(Embedder embedder, ToneHead toneHead, CallMetrics.Settings settings) {
         this.embedder = Objects.requireNonNull(embedder);
         this.toneHead = Objects.requireNonNull(toneHead);
-        this.bands = Objects.requireNonNull(bands);
         this.settings = Objects.requireNonNull(settings);
     }
 
@@ -108,8 +106,8 @@ public final class CallAnalyzer {
      * @throws InvalidTranscriptException when the utterances do not pass {@link CallTranscripts#validate}
      */
     public Result analyse(List<Utterance> utterances, List<Tracker> trackers) throws InvalidTranscriptException {
-        CallMetrics.Result metrics = CallMetrics.compute(utterances, settings);
         List<Utterance> sorted = CallTranscripts.validate(utterances);
+        CallMetrics.Result metrics = CallMetrics.measure(sorted, settings);
 
         // One encoder call for every utterance with words.
         List<Integer> withText = new ArrayList<>();
@@ -122,12 +120,12 @@ public final class CallAnalyzer {
             }
         }
         float[][] vectors = texts.isEmpty() ? new float[0][] : embedder.embedAll(texts);
-        double[] positive = texts.isEmpty() ? new double[0] : toneHead.positive(vectors);
+        Tone[] tone = texts.isEmpty() ? new Tone[0] : toneHead.tones(vectors);
         List<UtteranceTone> tones = new ArrayList<>(texts.size());
         for (int k = 0; k < withText.size(); k++) {
             Utterance u = sorted.get(withText.get(k));
-            tones.add(new UtteranceTone(withText.get(k), u.startMs(), u.speaker(), u.role(), bands.label(positive[k]),
-                    positive[k]));
+            tones.add(new UtteranceTone(withText.get(k), u.startMs(), u.speaker(), u.role(), tone[k].label(),
+                    tone[k].positive()));
         }
         long start = metrics.startMs();
         long end = metrics.endMs();
@@ -162,7 +160,12 @@ public final class CallAnalyzer {
         }
     }
 
-    /** Whole phrases, case-insensitive; runs of whitespace inside a phrase match any whitespace. */
+    /**
+     * Whole phrases, case-insensitive; runs of whitespace inside a phrase match any whitespace. Not
+     * {@link CallFeaturesCommand#matches}: that one counts the call-win model's keyword features and must stay as the
+     * model was trained (its own word splitting, {@code *} prefixes, every occurrence counted), while this one finds
+     * the first hit of an admin-configured tracker in an utterance and may change with the trackers.
+     */
     static Pattern keywordPattern(List<String> phrases) {
         String alternatives = phrases.stream().map(String::strip).filter(s -> !s.isEmpty())
                 .sorted((a, b) -> Integer.compare(b.length(), a.length()))
@@ -269,10 +272,5 @@ public final class CallAnalyzer {
     private static String excerpt(String text) {
         String t = text.strip();
         return t.length() <= EXCERPT_CHARS ? t : t.substring(0, EXCERPT_CHARS - 1) + "…";
-    }
-
-    /** Number of distinct example texts embedded so far (for tests). */
-    int cachedExamples() {
-        return exampleVectors.size();
     }
 }

@@ -159,7 +159,16 @@ public final class CallFeaturesCommand implements Callable<Integer> {
     /** The features of one call, in output order: {@link #FEATURES}, then per tracker its rep and prospect count. */
     public static Map<String, Number> features(List<Utterance> utterances, Map<String, List<String>> trackers)
             throws InvalidTranscriptException {
-        CallMetrics.Result r = CallMetrics.compute(utterances);
+        return features(CallMetrics.compute(utterances), utterances, trackers);
+    }
+
+    /**
+     * The features from metrics already computed ({@link CallMetrics#compute} with its default settings, e.g. a
+     * {@link CallAnalyzer.Result#metrics()}) and the same utterances in any order (the counts are sums): identical
+     * to {@link #features(List, Map)} without validating and measuring the call again.
+     */
+    public static Map<String, Number> features(CallMetrics.Result r, List<Utterance> utterances,
+                                               Map<String, List<String>> trackers) {
         int repUtterances = 0;
         int prospectUtterances = 0;
         for (Utterance u : utterances) {
@@ -213,6 +222,9 @@ public final class CallFeaturesCommand implements Callable<Integer> {
      * How many times the terms occur in the text: words are runs of letters, digits and apostrophes, lower-cased
      * (Locale.ROOT); a term of n words matches n consecutive words; a word ending in {@code *} matches any word with
      * that prefix. Every starting position counts once per matching term.
+     *
+     * <p>Not {@link CallAnalyzer}'s tracker matcher (regex, whole phrases, first hit per utterance): these counts are
+     * the call-win model's trained features, so this rule stays frozen as the model saw it whatever the trackers do.
      */
     public static int matches(String text, List<String> terms) {
         if (text == null || text.isEmpty()) {

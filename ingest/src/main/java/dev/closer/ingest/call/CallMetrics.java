@@ -110,7 +110,14 @@ public final class CallMetrics {
      * @throws InvalidTranscriptException when the transcript is empty or an utterance is invalid
      */
     public static Result compute(List<Utterance> utterances, Settings settings) throws InvalidTranscriptException {
-        List<Utterance> u = CallTranscripts.validate(utterances);
+        return measure(CallTranscripts.validate(utterances), settings);
+    }
+
+    /**
+     * Measures utterances that {@link CallTranscripts#validate} already returned (validated, in its order), for a
+     * caller that needs the sorted list too and should not validate twice.
+     */
+    public static Result measure(List<Utterance> u, Settings settings) {
         int n = u.size();
         long start = u.get(0).startMs();
         long end = 0;

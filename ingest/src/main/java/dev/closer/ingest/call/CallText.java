@@ -35,14 +35,13 @@ import java.util.regex.Pattern;
  */
 public final class CallText {
 
-    /** Counts in one piece of text; {@code fillerWords} maps each filler's canonical form to its count. */
+    /**
+     * Counts in one piece of text; {@code fillerWords} maps each filler's canonical form (um, uh, er, erm, like,
+     * you know, i mean, sort of, kind of, sorta, kinda) to its count.
+     */
     public record Counts(int words, int questions, int fillers, Map<String, Integer> fillerWords) {
         public static final Counts NONE = new Counts(0, 0, 0, Map.of());
     }
-
-    /** The canonical forms {@link Counts#fillerWords()} uses. */
-    public static final List<String> FILLERS = List.of("um", "uh", "er", "erm", "like", "you know", "i mean",
-            "sort of", "kind of", "sorta", "kinda");
 
     private static final Pattern HESITATION = Pattern.compile("u+h*m+|u+h+|er|e+r+m+");
     private static final Set<String> BEFORE_KIND_OF = Set.of("a", "an", "the", "this", "that", "these", "those",

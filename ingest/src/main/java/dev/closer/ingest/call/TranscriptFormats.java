@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The transcript formats Closer reads besides its own {@code closer.call.transcribed} utterances, and a way to
- * tell them apart.
+ * The transcript formats Closer reads besides its own {@code closer.call.transcribed} utterances (the caller says
+ * which: POST /api/v1/calls by its content type and body).
  *
  * <ul>
- *   <li>{@link Format#WEBVTT}: see {@link WebVttTranscripts}.</li>
- *   <li>{@link Format#SEGMENTS_JSON}: diarised speech-to-text segments with times in <b>seconds</b>, the shape
+ *   <li>WebVTT: see {@link WebVttTranscripts}.</li>
+ *   <li>Segment JSON: diarised speech-to-text segments with times in <b>seconds</b>, the shape
  *       of Whisper's {@code verbose_json} with the {@code speaker} that WhisperX (and pyannote-based pipelines)
  *       add to each segment:
  *       <pre>{"segments": [{"speaker": "SPEAKER_00", "start": 0.66, "end": 7.92, "text": " Hi, Paul."}, ...]}</pre>
@@ -28,40 +28,9 @@ import java.util.Map;
  */
 public final class TranscriptFormats {
 
-    /** The formats {@link #parse} reads. */
-    public enum Format { WEBVTT, SEGMENTS_JSON }
-
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private TranscriptFormats() {
-    }
-
-    /**
-     * Which format a body is in: WebVTT when it starts with {@code WEBVTT} (after an optional byte-order mark and
-     * whitespace), segment JSON when it starts with <code>{</code> or {@code [}.
-     *
-     * @throws InvalidTranscriptException for anything else
-     */
-    public static Format detect(String body) throws InvalidTranscriptException {
-        String s = body == null ? "" : body.replace("\uFEFF", "").stripLeading();
-        if (s.startsWith("WEBVTT")) {
-            return Format.WEBVTT;
-        }
-        if (s.startsWith("{") || s.startsWith("[")) {
-            return Format.SEGMENTS_JSON;
-        }
-        throw new InvalidTranscriptException("unknown transcript format: expected WebVTT (starting with WEBVTT) "
-                + "or JSON segments ({\"segments\": [...]})");
-    }
-
-    /** Parses a body in the given format (or the detected one, when {@code format} is null). */
-    public static List<Utterance> parse(String body, Format format, Map<String, String> roles, String defaultRole)
-            throws InvalidTranscriptException {
-        Format f = format != null ? format : detect(body);
-        return switch (f) {
-            case WEBVTT -> WebVttTranscripts.parse(body, roles, defaultRole);
-            case SEGMENTS_JSON -> parseSegments(body, roles, defaultRole);
-        };
     }
 
     /**
@@ -72,7 +41,6 @@ public final class TranscriptFormats {
      */
     public static List<Utterance> parseSegments(String json, Map<String, String> roles, String defaultRole)
             throws InvalidTranscriptException {
-        SpeakerRoles speakerRoles = new SpeakerRoles(roles, defaultRole);
         JsonNode root;
         try {
             root = JSON.readTree(json == null ? "" : json);
@@ -82,6 +50,13 @@ public final class TranscriptFormats {
                     + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": "
                     + e.getOriginalMessage());
         }
+        return parseSegments(root, roles, defaultRole);
+    }
+
+    /** Reads segment JSON already parsed (null: nothing); as {@link #parseSegments(String, Map, String)}. */
+    public static List<Utterance> parseSegments(JsonNode root, Map<String, String> roles, String defaultRole)
+            throws InvalidTranscriptException {
+        SpeakerRoles speakerRoles = new SpeakerRoles(roles, defaultRole);
         JsonNode segments = root == null ? null : root.isArray() ? root : root.get("segments");
         if (segments == null || !segments.isArray()) {
             throw new InvalidTranscriptException("expected {\"segments\": [...]} or an array of segments");

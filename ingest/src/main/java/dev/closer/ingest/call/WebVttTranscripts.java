@@ -47,11 +47,6 @@ public final class WebVttTranscripts {
     private WebVttTranscripts() {
     }
 
-    /** Parses; every speaker must be in {@code roles}. */
-    public static List<Utterance> parse(String vtt, Map<String, String> roles) throws InvalidTranscriptException {
-        return parse(vtt, roles, null);
-    }
-
     /**
      * Parses; speakers missing from {@code roles} get {@code defaultRole}, or fail the parse when it is null.
      *

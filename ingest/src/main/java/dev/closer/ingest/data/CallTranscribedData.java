@@ -1,6 +1,7 @@
 package dev.closer.ingest.data;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.closer.ingest.call.CallTranscripts;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
@@ -21,7 +22,8 @@ public record CallTranscribedData(
         @NotBlank @Size(max = 200) String id,
         @NotBlank @Size(max = 200) String leadId,
         @NotNull OffsetDateTime startedAt,
-        @NotEmpty(message = "must hold at least one utterance") @Size(max = 20_000) List<@Valid @NotNull Utterance> utterances,
+        @NotEmpty(message = "must hold at least one utterance") @Size(max = CallTranscripts.MAX_UTTERANCES)
+        List<@Valid @NotNull Utterance> utterances,
         @Size(max = 200) String dealId,
         @Size(max = 200) String ownerId,
         @Size(max = 500) String title,
@@ -30,11 +32,11 @@ public record CallTranscribedData(
 
     /** One person's turn. */
     public record Utterance(
-            @NotBlank @Size(max = 200) String speaker,
+            @NotBlank @Size(max = CallTranscripts.MAX_SPEAKER_CHARS) String speaker,
             @NotNull @Pattern(regexp = "rep|prospect|other", message = "must be rep, prospect or other") String role,
             @NotNull @PositiveOrZero Long startMs,
             @NotNull @PositiveOrZero Long endMs,
-            @NotNull @Size(max = 20_000) String text) {
+            @NotNull @Size(max = CallTranscripts.MAX_TEXT_CHARS) String text) {
 
         @JsonIgnore
         @AssertTrue(message = "endMs must not be before startMs")

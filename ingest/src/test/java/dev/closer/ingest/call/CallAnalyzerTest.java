@@ -31,12 +31,14 @@ class CallAnalyzerTest {
         }
         return v;
     }, vectors -> {
-        double[] p = new double[vectors.length];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = vectors[i][2] > 0 ? 0.9 : vectors[i][3] > 0 ? 0.1 : 0.5;
+        CallAnalyzer.Tone[] t = new CallAnalyzer.Tone[vectors.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = vectors[i][2] > 0 ? new CallAnalyzer.Tone("positive", 0.9)
+                    : vectors[i][3] > 0 ? new CallAnalyzer.Tone("negative", 0.1)
+                    : new CallAnalyzer.Tone("neutral", 0.5);
         }
-        return p;
-    }, new CallAnalyzer.ToneBands(0.35, 0.65), CallMetrics.Settings.DEFAULTS);
+        return t;
+    }, CallMetrics.Settings.DEFAULTS);
 
     private static Utterance u(String speaker, String role, long start, long end, String text) {
         return new Utterance(speaker, role, start, end, text);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.closer.ingest.data.CallTranscribedData.Utterance;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -93,6 +94,19 @@ class CallFeaturesCommandTest {
         assertTrue(f.get("pricingMentionsRep") == null);
         assertEquals(7, JSON.readTree(lines.get(1)).get("id").asInt());
         assertTrue(JSON.readTree(lines.get(1)).get("error").asText().startsWith("transcript is empty"));
+    }
+
+    /** Serving passes the analysis' metrics and sorted utterances; the features must equal training's. */
+    @Test
+    void shouldGiveTheSameFeaturesFromAnAnalysisMetrics() throws Exception {
+        List<Utterance> unsorted = List.of(
+                new Utterance("Pat", "prospect", 9_000L, 15_000L, "What does it cost per seat? Um, our budget is set."),
+                new Utterance("Rita", "rep", 0L, 8_000L, "Hi Pat, thanks for your time. Like, shall we schedule?"),
+                new Utterance("Rita", "rep", 14_000L, 20_000L, "The price is 20 per user; I can send over a quote."));
+        List<Utterance> sorted = CallTranscripts.validate(unsorted);
+        assertEquals(CallFeaturesCommand.features(unsorted, CallFeaturesCommand.DEFAULT_TRACKERS),
+                CallFeaturesCommand.features(CallMetrics.measure(sorted, CallMetrics.Settings.DEFAULTS), sorted,
+                        CallFeaturesCommand.DEFAULT_TRACKERS));
     }
 
     @Test

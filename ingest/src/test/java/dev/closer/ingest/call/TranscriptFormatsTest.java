@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.closer.ingest.call.TranscriptFormats.Format;
 import dev.closer.ingest.data.CallTranscribedData.Utterance;
 import java.util.List;
 import java.util.Map;
@@ -67,16 +66,5 @@ class TranscriptFormatsTest {
         assertTrue(broken.get(0).startsWith("not valid JSON at line 2, column 13: Unexpected character ('}'"),
                 broken.get(0));
         assertEquals(List.of("expected {\"segments\": [...]} or an array of segments"), errors("{\"results\": []}"));
-    }
-
-    @Test
-    void shouldTellTheFormatsApart() throws Exception {
-        assertEquals(Format.WEBVTT, TranscriptFormats.detect("\uFEFFWEBVTT\n\n"));
-        assertEquals(Format.SEGMENTS_JSON, TranscriptFormats.detect("  {\"segments\": []}"));
-        assertEquals(Format.SEGMENTS_JSON, TranscriptFormats.detect("[]"));
-        assertThrows(InvalidTranscriptException.class, () -> TranscriptFormats.detect("1\n00:00:01,000 --> x"));
-        List<Utterance> fromVtt = TranscriptFormats.parse(
-                "WEBVTT\n\n00:01.000 --> 00:02.000\n<v SPEAKER_01>Hi.\n", null, ROLES, null);
-        assertEquals(List.of(new Utterance("SPEAKER_01", "prospect", 1000L, 2000L, "Hi.")), fromVtt);
     }
 }

@@ -14,7 +14,7 @@ class WebVttTranscriptsTest {
             "Omar", "other");
 
     private static List<String> errors(String vtt) {
-        return assertThrows(InvalidTranscriptException.class, () -> WebVttTranscripts.parse(vtt, ROLES)).errors();
+        return assertThrows(InvalidTranscriptException.class, () -> WebVttTranscripts.parse(vtt, ROLES, null)).errors();
     }
 
     @Test
@@ -45,7 +45,7 @@ class WebVttTranscriptsTest {
                 + "\r\n"
                 + "00:00:11.000 --> 00:00:12.000\r\n"
                 + "\r\n";
-        List<Utterance> utterances = WebVttTranscripts.parse(vtt, ROLES);
+        List<Utterance> utterances = WebVttTranscripts.parse(vtt, ROLES, null);
         assertEquals(List.of(
                 new Utterance("Rita Lopez", "rep", 1000L, 4500L, "Hi Paul, thanks for joining."),
                 new Utterance("Paul Kim", "prospect", 4600L, 9250L,
@@ -58,7 +58,7 @@ class WebVttTranscriptsTest {
     void shouldTakeAZoomStyleSpeakerPrefixOnlyForNamesInTheRoleMap() throws Exception {
         String vtt = "WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nPaul Kim: Note: we use Excel.\n";
         assertEquals(List.of(new Utterance("Paul Kim", "prospect", 1000L, 2000L, "Note: we use Excel.")),
-                WebVttTranscripts.parse(vtt, ROLES));
+                WebVttTranscripts.parse(vtt, ROLES, null));
         assertEquals(List.of("line 3: cue has no speaker: give it a voice tag, e.g. <v Jane Doe>"),
                 errors("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nNote: we use Excel.\n"));
     }
@@ -140,7 +140,7 @@ class WebVttTranscriptsTest {
     void shouldFeedCallMetrics() throws Exception {
         String vtt = "WEBVTT\n\n00:00.000 --> 00:06.000\n<v Paul Kim>Um, what does it cost?</v>\n\n"
                 + "00:06.500 --> 00:10.000\n<v Rita Lopez>It depends on seats.</v>\n";
-        CallMetrics.Result r = CallMetrics.compute(WebVttTranscripts.parse(vtt, ROLES));
+        CallMetrics.Result r = CallMetrics.compute(WebVttTranscripts.parse(vtt, ROLES, null));
         // Rita 3500 ms, Paul 6000 ms: 3500 / 9500. Patience 6500 - 6000 = 500.
         assertEquals(3500.0 / 9500, r.talkRatio(), 1e-12);
         assertEquals(500.0, r.patienceMs(), 1e-12);

@@ -7,7 +7,6 @@ import dev.closer.app.config.CloserConfig;
 import dev.closer.app.db.TableQueue;
 import dev.closer.app.outbound.OutboundEvents;
 import dev.closer.app.text.TextModels;
-import dev.closer.inference.text.TextClassifier;
 import dev.closer.ingest.call.CallAnalyzer;
 import dev.closer.ingest.call.CallMetrics;
 import dev.closer.ingest.call.InvalidTranscriptException;
@@ -17,24 +16,31 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
  * Analyses every transcribed call: {@link CallAnalyzer} (metrics, tone of every utterance through the encoder and
- * the tone head, trackers from {@code call_trackers}) and the deal's warnings ({@link DealWarnings}), stored in
- * {@code call_analyses}, then a {@code call.analysed} webhook delivery per subscription. Calls are taken from the
+ * the tone head, trackers from {@code call_trackers}) and the deal's content warnings ({@link DealWarnings}), stored
+ * in {@code call_analyses}, then a {@code call.analysed} webhook delivery per subscription. Calls are taken from the
  * table itself (those with {@code analysed_at} null, oldest first, {@code FOR UPDATE SKIP LOCKED}), so a restart or a
  * second instance loses and repeats nothing.
  *
- * <p>Win odds: {@link CallWinOdds} is asked for each analysed call; until a call-win model is served it answers
- * nothing and {@code win_probability} stays null.
+ * <p>Each transaction takes {@code closer.calls.analyse-batch} calls (1 by default: the encoder may take 15 s on a
+ * long call while the rows stay locked) and runs under {@code closer.calls.analyse-timeout}. A call that cannot be
+ * analysed, whether its transcript is invalid or the analysis itself fails or times out, leaves the queue with the
+ * reason in {@code calls.analysis_error}, so one bad call never holds up the others.
+ *
+ * <p>Win odds: {@link ServedCallWinModel} is asked for each analysed call on a deal; {@code win_probability} stays
+ * null when the call has no deal or no call-win model is served.
  */
 @ApplicationScoped
 public class CallAnalysis {
@@ -59,7 +65,7 @@ public class CallAnalysis {
     @Inject
     DealWarnings warnings;
     @Inject
-    CallWinOdds winOdds;
+    ServedCallWinModel winModel;
 
     private CallAnalyzer analyzer;
 
@@ -71,20 +77,11 @@ public class CallAnalysis {
         return analyzer;
     }
 
-    /** An analyser over the text models' encoder and tone head, with the head's neutral band. */
+    /** An analyser over the text models' encoder and tone head (its band rule: TextClassifier.tones). */
     public static CallAnalyzer analyzer(TextModels models) {
-        TextClassifier tone = models.tone();
-        double low = tone.spec().raw().path("neutral").path("low").asDouble(0.5);
-        double high = tone.spec().raw().path("neutral").path("high").asDouble(0.5);
-        int positive = tone.spec().labels().indexOf("positive");
-        return new CallAnalyzer(texts -> models.encoder().embedAll(texts), vectors -> {
-            float[][] p = tone.probabilities(vectors);
-            double[] out = new double[p.length];
-            for (int i = 0; i < p.length; i++) {
-                out[i] = p[i][positive];
-            }
-            return out;
-        }, new CallAnalyzer.ToneBands(low, high), CallMetrics.Settings.DEFAULTS);
+        return new CallAnalyzer(texts -> models.encoder().embedAll(texts), vectors -> Arrays.stream(
+                        models.tone().tones(vectors)).map(t -> new CallAnalyzer.Tone(t.label(), t.positive()))
+                .toArray(CallAnalyzer.Tone[]::new), CallMetrics.Settings.DEFAULTS);
     }
 
     /** The models an analysis used, as stored in call_analyses.models. */
@@ -92,7 +89,9 @@ public class CallAnalysis {
         return "encoder=" + models.encoder().model().id() + ";tone=" + models.tone().spec().id();
     }
 
-    private record Pending(String id, String leadId, String dealId, String ownerId, String utterances) {
+    /** A call to analyse, with the CRM context the call-win model reads (calls.attributes, deals.attributes). */
+    private record Pending(String id, String leadId, String dealId, String ownerId, String utterances,
+                           String callType, String dealTier) {
     }
 
     @Scheduled(identity = "call-analysis", every = "${closer.calls.analyse-interval}",
@@ -104,83 +103,113 @@ public class CallAnalysis {
         TableQueue.drain(LOG, "Analysing calls", config.calls().analyseBatch(), this::analysePending);
     }
 
-    /** Analyses and stores up to {@code limit} calls not analysed yet; returns how many were taken. */
+    /**
+     * Analyses and stores up to {@code limit} calls not analysed yet; returns how many were taken. When the
+     * transaction fails (a timeout, often seen only at commit; a database error while storing), the call analysed
+     * last is marked failed in a transaction of its own (with the default batch of 1, the call that failed) and the
+     * others are released to be taken again.
+     */
     public int analysePending(int limit) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            try (Connection c = dataSource.getConnection()) {
-                List<Pending> pending = new ArrayList<>();
-                try (PreparedStatement ps = c.prepareStatement("""
-                        select c.id, c.lead_id, c.deal_id, coalesce(c.owner_id, l.owner_id), c.utterances::text
-                          from calls c left join leads l on l.id = c.lead_id
-                         where c.analysed_at is null order by c.started_at limit ? for update of c skip locked""")) {
-                    ps.setInt(1, limit);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            pending.add(new Pending(rs.getString(1), rs.getString(2), rs.getString(3),
-                                    rs.getString(4), rs.getString(5)));
+        String[] current = new String[1];
+        try {
+            return QuarkusTransaction.requiringNew().timeout((int) config.calls().analyseTimeout().toSeconds())
+                    .call(() -> {
+                        try (Connection c = dataSource.getConnection()) {
+                            List<Pending> pending = pending(c, limit);
+                            if (pending.isEmpty()) {
+                                return 0;
+                            }
+                            List<CallAnalyzer.Tracker> active = trackers.active(c);
+                            for (Pending p : pending) {
+                                current[0] = p.id();
+                                analyse(c, p, active);
+                            }
+                            return pending.size();
                         }
-                    }
-                }
-                if (pending.isEmpty()) {
-                    return 0;
-                }
-                List<CallAnalyzer.Tracker> active = trackers.active(c);
-                for (Pending p : pending) {
-                    analyse(c, p, active);
-                }
-                return pending.size();
+                    });
+        } catch (RuntimeException e) {
+            if (current[0] == null) {
+                throw e; // nothing taken: the queue is as it was
             }
-        });
+            LOG.warnf(e, "Analysing call %s failed; it leaves the queue with the error", current[0]);
+            QuarkusTransaction.requiringNew().call(() -> {
+                try (Connection c = dataSource.getConnection()) {
+                    fail(c, current[0], "failed", "analysis failed: " + e);
+                }
+                return null;
+            });
+            return 1;
+        }
+    }
+
+    private List<Pending> pending(Connection c, int limit) throws SQLException {
+        List<Pending> pending = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                select c.id, c.lead_id, c.deal_id, coalesce(c.owner_id, l.owner_id), c.utterances::text,
+                       c.attributes ->> 'call_type', d.attributes ->> 'tier'
+                  from calls c left join leads l on l.id = c.lead_id left join deals d on d.id = c.deal_id
+                 where c.analysed_at is null order by c.started_at limit ? for update of c skip locked""")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    pending.add(new Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6), rs.getString(7)));
+                }
+            }
+        }
+        return pending;
+    }
+
+    /** Takes the call off the queue with the reason it has no analysis (the call page shows it as failed). */
+    private void fail(Connection c, String callId, String outcome, String reason) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                update calls set analysed_at = now(), analysis_error = ?
+                 where id = ? and not exists (select 1 from call_analyses where call_id = ?)""")) {
+            ps.setString(1, reason.length() > 2000 ? reason.substring(0, 2000) : reason);
+            ps.setString(2, callId);
+            ps.setString(3, callId);
+            ps.executeUpdate();
+        }
+        metrics.counter("closer_calls_analysed_total", "outcome", outcome).increment();
     }
 
     private void analyse(Connection c, Pending call, List<CallAnalyzer.Tracker> active) throws Exception {
         long started = System.nanoTime();
         CallAnalyzer.Result r;
-        List<Utterance> utterances;
         try {
-            utterances = json.readValue(call.utterances(), UTTERANCES);
-            r = analyzer().analyse(utterances, active);
+            r = analyzer().analyse(json.readValue(call.utterances(), UTTERANCES), active);
         } catch (InvalidTranscriptException e) {
             LOG.warnf("Call %s cannot be analysed: %s", call.id(), e.getMessage());
-            try (PreparedStatement ps = c.prepareStatement(
-                    "update calls set analysed_at = now(), analysis_error = ? where id = ?")) {
-                ps.setString(1, e.getMessage());
-                ps.setString(2, call.id());
-                ps.executeUpdate();
-            }
-            metrics.counter("closer_calls_analysed_total", "outcome", "invalid").increment();
+            fail(c, call.id(), "invalid", e.getMessage());
+            return;
+        } catch (RuntimeException | IOException e) {
+            LOG.warnf(e, "Analysing call %s failed; it leaves the queue with the error", call.id());
+            fail(c, call.id(), "failed", "analysis failed: " + e);
             return;
         }
-        List<DealWarnings.Warning> found = warnings.of(c, call.leadId(), call.dealId(), call.id(), r.trackerHits());
-        Double win = winOdds.predict(call.id(), call.dealId(), utterances, r).orElse(null);
+        List<DealWarnings.Warning> found = warnings.of(c, call.dealId(), call.id(), r);
+        Double win = winModel.predict(call.dealId(), call.callType(), call.dealTier(), r).orElse(null);
         CallMetrics.Result m = r.metrics();
-        ObjectNode tone = json.createObjectNode();
-        tone.set("utterances", json.valueToTree(r.tone().utterances()));
-        tone.set("prospect", json.valueToTree(r.tone().prospect()));
-        tone.set("rep", json.valueToTree(r.tone().rep()));
         try (PreparedStatement ps = c.prepareStatement("""
-                insert into call_analyses (call_id, lead_id, deal_id, owner_id, metrics, participants, tone,
-                                           prospect_tone_trend, tracker_hits, win_probability, warnings, models,
-                                           duration_ms, talk_ratio, longest_monologue_ms, questions, patience_ms)
-                values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)
+                insert into call_analyses (call_id, owner_id, metrics, tone, prospect_tone_trend, tracker_hits,
+                                           win_probability, warnings, models, duration_ms, talk_ratio,
+                                           longest_monologue_ms, questions, patience_ms)
+                values (?, ?, ?::jsonb, ?::jsonb, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?)
                 on conflict (call_id) do nothing""")) {
             ps.setString(1, call.id());
-            ps.setString(2, call.leadId());
-            ps.setString(3, call.dealId());
-            ps.setString(4, call.ownerId());
-            ps.setString(5, json.writeValueAsString(m));
-            ps.setString(6, json.writeValueAsString(m.participants()));
-            ps.setString(7, tone.toString());
-            ps.setObject(8, r.prospectToneTrend());
-            ps.setString(9, json.writeValueAsString(r.trackerHits()));
-            ps.setObject(10, win);
-            ps.setString(11, json.writeValueAsString(found));
-            ps.setString(12, modelVersions());
-            ps.setLong(13, m.durationMs());
-            ps.setObject(14, m.talkRatio());
-            ps.setObject(15, m.longestRepMonologue() == null ? null : m.longestRepMonologue().durationMs());
-            ps.setInt(16, m.rep().questions() + m.prospect().questions() + m.other().questions());
-            ps.setObject(17, m.patienceMs());
+            ps.setString(2, call.ownerId());
+            ps.setString(3, json.writeValueAsString(m));
+            ps.setString(4, json.writeValueAsString(r.tone()));
+            ps.setObject(5, r.prospectToneTrend());
+            ps.setString(6, json.writeValueAsString(r.trackerHits()));
+            ps.setObject(7, win);
+            ps.setString(8, json.writeValueAsString(found));
+            ps.setString(9, modelVersions());
+            ps.setLong(10, m.durationMs());
+            ps.setObject(11, m.talkRatio());
+            ps.setObject(12, m.longestRepMonologue() == null ? null : m.longestRepMonologue().durationMs());
+            ps.setInt(13, m.rep().questions() + m.prospect().questions() + m.other().questions());
+            ps.setObject(14, m.patienceMs());
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("update calls set analysed_at = now() where id = ?")) {
@@ -203,24 +232,12 @@ public class CallAnalysis {
         data.put("dealId", call.dealId());
         data.put("ownerId", call.ownerId());
         data.put("durationMs", r.metrics().durationMs());
-        if (r.metrics().talkRatio() != null) {
-            data.put("talkRatio", r.metrics().talkRatio());
-        } else {
-            data.putNull("talkRatio");
-        }
-        if (r.prospectToneTrend() != null) {
-            data.put("prospectToneTrend", r.prospectToneTrend());
-        } else {
-            data.putNull("prospectToneTrend");
-        }
+        data.put("talkRatio", r.metrics().talkRatio());
+        data.put("prospectToneTrend", r.prospectToneTrend());
         data.set("trackers", json.valueToTree(r.trackerHits().stream().map(CallAnalyzer.TrackerHit::tracker)
                 .distinct().sorted().toList()));
         data.set("warnings", json.valueToTree(found.stream().map(DealWarnings.Warning::code).toList()));
-        if (win != null) {
-            data.put("winProbability", win);
-        } else {
-            data.putNull("winProbability");
-        }
+        data.put("winProbability", win);
         OutboundEvents.enqueue(c, EVENT, eventId, data);
     }
 }

@@ -11,6 +11,7 @@ import dev.closer.ingest.InvalidEventException;
 import dev.closer.ingest.call.CallTranscripts;
 import dev.closer.ingest.call.InvalidTranscriptException;
 import dev.closer.ingest.call.TranscriptFormats;
+import dev.closer.ingest.call.WebVttTranscripts;
 import dev.closer.ingest.data.CallTranscribedData.Utterance;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,16 +61,18 @@ public class CallIntake {
     /**
      * The event for a body.
      *
-     * @throws BadRequestException naming what is wrong (the utterance, segment or line for a transcript)
+     * @throws InvalidTranscriptException naming each utterance, segment or line that is wrong (a 400 problem with
+     *                                    errors, ProblemMappers)
+     * @throws BadRequestException         for anything else wrong
      */
-    public CrmEvent event(String mediaType, String body, Meta query, String roles, String defaultRole) {
+    public CrmEvent event(String mediaType, String body, Meta query, String roles, String defaultRole)
+            throws InvalidTranscriptException {
         try {
             Map<String, Object> data = new LinkedHashMap<>();
             List<Utterance> utterances;
             Meta meta = query;
             if (mediaType != null && (mediaType.startsWith("text/vtt") || mediaType.startsWith("text/plain"))) {
-                utterances = TranscriptFormats.parse(body, TranscriptFormats.Format.WEBVTT, roles(roles),
-                        defaultRole);
+                utterances = WebVttTranscripts.parse(body, roles(roles), defaultRole);
             } else {
                 JsonNode root = readJson(body);
                 if (root.isObject() && root.has("utterances")) {
@@ -81,7 +84,7 @@ public class CallIntake {
                         data.put("participants", root.get("participants"));
                     }
                 } else {
-                    utterances = TranscriptFormats.parseSegments(body, roles(roles), defaultRole);
+                    utterances = TranscriptFormats.parseSegments(root, roles(roles), defaultRole);
                 }
             }
             List<Utterance> sorted = CallTranscripts.validate(utterances);
@@ -104,8 +107,6 @@ public class CallIntake {
                     .withSource(SOURCE).withType(EventTypes.CALL_TRANSCRIBED).withSubject(meta.leadId())
                     .withTime(startedAt).withDataContentType("application/json")
                     .withData(json.writeValueAsBytes(data)).build());
-        } catch (InvalidTranscriptException e) {
-            throw new BadRequestException("Invalid transcript: " + e.getMessage());
         } catch (InvalidEventException e) {
             throw new BadRequestException("Invalid call: " + String.join("; ", e.errors()));
         } catch (JsonProcessingException e) {

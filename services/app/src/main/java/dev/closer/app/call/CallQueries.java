@@ -3,8 +3,8 @@ package dev.closer.app.call;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.app.auth.Caller;
+import dev.closer.app.db.Columns;
 import dev.closer.app.lead.LeadService;
-import io.quarkus.security.ForbiddenException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -14,9 +14,7 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
@@ -93,8 +91,9 @@ public class CallQueries {
                 while (rs.next()) {
                     out.add(new Summary(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getObject(6, OffsetDateTime.class), rs.getLong(7), rs.getString(8),
-                            dbl(rs, 9), lng(rs, 10), (Integer) rs.getObject(11), dbl(rs, 12), dbl(rs, 13),
-                            (Integer) rs.getObject(14), dbl(rs, 15)));
+                            Columns.dbl(rs, 9), rs.getObject(10, Long.class), rs.getObject(11, Integer.class),
+                            Columns.dbl(rs, 12), Columns.dbl(rs, 13), rs.getObject(14, Integer.class),
+                            Columns.dbl(rs, 15)));
                 }
             }
             boolean more = out.size() > limit;
@@ -102,13 +101,12 @@ public class CallQueries {
         }
     }
 
-    /** Empty when there is no such call; throws {@link ForbiddenException} when the caller may not see its lead. */
+    /** Empty when there is no such call; throws ForbiddenException when the caller may not see its lead. */
     public Optional<Detail> find(Caller caller, String id) throws Exception {
-        List<String> owners = leads.visibleOwners(caller);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
                 select c.id, c.lead_id, c.deal_id, coalesce(c.owner_id, l.owner_id), c.title, c.started_at,
                        c.duration_ms, %s, c.analysis_error, c.participants::text, c.utterances::text, l.owner_id,
-                       a.metrics::text, a.participants::text, a.tone::text, a.prospect_tone_trend,
+                       a.metrics::text, (a.metrics -> 'participants')::text, a.tone::text, a.prospect_tone_trend,
                        a.tracker_hits::text, a.warnings::text, a.win_probability, a.models, a.analysed_at
                   from calls c left join leads l on l.id = c.lead_id left join call_analyses a on a.call_id = c.id
                  where c.id = ?""".formatted(STATUS))) {
@@ -117,15 +115,10 @@ public class CallQueries {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                String leadOwner = rs.getString(12);
-                if (owners != null && (leadOwner == null || !owners.contains(leadOwner))) {
-                    throw new ForbiddenException("Call " + id + " is about lead " + rs.getString(2) + ", owned by "
-                            + (leadOwner == null ? "nobody" : leadOwner) + "; your key (" + caller.role() + " "
-                            + caller.userId() + ") may not read it.");
-                }
+                leads.requireVisible(caller, rs.getString(2), rs.getString(12));
                 Analysis analysis = rs.getString(13) == null ? null : new Analysis(tree(rs.getString(13)),
-                        tree(rs.getString(14)), tree(rs.getString(15)), dbl(rs, 16), tree(rs.getString(17)),
-                        tree(rs.getString(18)), dbl(rs, 19), rs.getString(20),
+                        tree(rs.getString(14)), tree(rs.getString(15)), Columns.dbl(rs, 16),
+                        tree(rs.getString(17)), tree(rs.getString(18)), Columns.dbl(rs, 19), rs.getString(20),
                         rs.getObject(21, OffsetDateTime.class));
                 return Optional.of(new Detail(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getObject(6, OffsetDateTime.class), rs.getLong(7), rs.getString(8),
@@ -136,13 +129,14 @@ public class CallQueries {
 
     /** The stored utterances in the analysis' time order, each with its index. */
     private JsonNode sortedUtterances(String stored) throws Exception {
-        List<dev.closer.ingest.data.CallTranscribedData.Utterance> u = new ArrayList<>(json.readValue(stored,
-                new com.fasterxml.jackson.core.type.TypeReference<
-                        List<dev.closer.ingest.data.CallTranscribedData.Utterance>>() {
-                }));
+        List<dev.closer.ingest.data.CallTranscribedData.Utterance> u;
         try {
-            u = dev.closer.ingest.call.CallTranscripts.validate(u);
-        } catch (dev.closer.ingest.call.InvalidTranscriptException e) {
+            u = dev.closer.ingest.call.CallTranscripts.validate(json.readValue(stored,
+                    new com.fasterxml.jackson.core.type.TypeReference<
+                            List<dev.closer.ingest.data.CallTranscribedData.Utterance>>() {
+                    }));
+        } catch (dev.closer.ingest.call.InvalidTranscriptException
+                 | com.fasterxml.jackson.core.JsonProcessingException e) {
             return tree(stored); // as stored: the analysis failed and says why
         }
         com.fasterxml.jackson.databind.node.ArrayNode out = json.createArrayNode();
@@ -154,71 +148,52 @@ public class CallQueries {
         return out;
     }
 
+    /**
+     * Per rep (the call's owner) or team: counts and means in SQL, and the talk-ratio histogram by width_bucket
+     * (bin i is [i/10, (i+1)/10), the last one closed at 1.0). Groups ordered by key. The real (float4) columns are
+     * averaged as numeric (float4's 6 significant digits), so a mean of 0.43s is 0.43 rather than float4's
+     * 0.4300000071525574.
+     */
     public Aggregates aggregates(Caller caller, String by) throws SQLException {
         boolean team = "team".equals(by);
         List<String> owners = leads.visibleOwners(caller);
-        Map<String, List<double[]>> groups = new TreeMap<>();
+        StringBuilder bins = new StringBuilder();
+        for (int i = 1; i <= TALK_RATIO_BINS; i++) {
+            bins.append(i == 1 ? "" : ", ").append("count(*) filter (where least(width_bucket(a.talk_ratio, 0, 1, ")
+                    .append(TALK_RATIO_BINS).append("), ").append(TALK_RATIO_BINS).append(") = ").append(i)
+                    .append(")::int");
+        }
+        List<Group> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                select coalesce(%s, '(none)'), a.talk_ratio, a.longest_monologue_ms, a.questions, a.patience_ms
+                select coalesce(%1$s, '(none)'), count(*)::int, avg(a.talk_ratio::numeric)::float8,
+                       avg(a.longest_monologue_ms)::float8, avg(a.questions)::float8,
+                       avg(a.patience_ms::numeric)::float8, %2$s
                   from call_analyses a join calls c on c.id = a.call_id left join leads l on l.id = c.lead_id
                   left join users u on u.id = a.owner_id
-                 where ?::text[] is null or l.owner_id = any (?::text[])""".formatted(team ? "u.team"
-                : "a.owner_id"))) {
+                 where ?::text[] is null or l.owner_id = any (?::text[])
+                 group by 1 order by coalesce(%1$s, '(none)') collate "C"
+                """.formatted(team ? "u.team" : "a.owner_id", bins))) {
             java.sql.Array o = owners == null ? null : c.createArrayOf("text", owners.toArray());
             ps.setArray(1, o);
             ps.setArray(2, o);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    groups.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new double[] {
-                            nan(rs, 2), nan(rs, 3), nan(rs, 4), nan(rs, 5)});
+                    List<Integer> histogram = new ArrayList<>();
+                    for (int i = 0; i < TALK_RATIO_BINS; i++) {
+                        histogram.add(rs.getInt(7 + i));
+                    }
+                    Double talk = Columns.dbl(rs, 3);
+                    out.add(new Group(rs.getString(1), rs.getInt(2), talk,
+                            talk == null ? null : talk - TALK_RATIO_REFERENCE, List.copyOf(histogram),
+                            Columns.dbl(rs, 4), Columns.dbl(rs, 5), Columns.dbl(rs, 6)));
                 }
             }
         }
-        List<Group> out = new ArrayList<>();
-        groups.forEach((key, rows) -> {
-            Integer[] histogram = new Integer[TALK_RATIO_BINS];
-            java.util.Arrays.fill(histogram, 0);
-            for (double[] r : rows) {
-                if (!Double.isNaN(r[0])) {
-                    histogram[Math.min(TALK_RATIO_BINS - 1, (int) Math.floor(r[0] * TALK_RATIO_BINS))]++;
-                }
-            }
-            Double talk = mean(rows, 0);
-            out.add(new Group(key, rows.size(), talk, talk == null ? null : talk - TALK_RATIO_REFERENCE,
-                    List.of(histogram), mean(rows, 1), mean(rows, 2), mean(rows, 3)));
-        });
         List<Double> edges = new ArrayList<>();
         for (int i = 0; i <= TALK_RATIO_BINS; i++) {
             edges.add(i / (double) TALK_RATIO_BINS);
         }
         return new Aggregates(team ? "team" : "rep", TALK_RATIO_REFERENCE, edges, out);
-    }
-
-    private static Double mean(List<double[]> rows, int column) {
-        double sum = 0;
-        int n = 0;
-        for (double[] r : rows) {
-            if (!Double.isNaN(r[column])) {
-                sum += r[column];
-                n++;
-            }
-        }
-        return n == 0 ? null : sum / n;
-    }
-
-    private static double nan(ResultSet rs, int i) throws SQLException {
-        double v = rs.getDouble(i);
-        return rs.wasNull() ? Double.NaN : v;
-    }
-
-    private static Double dbl(ResultSet rs, int i) throws SQLException {
-        double v = rs.getDouble(i);
-        return rs.wasNull() ? null : v;
-    }
-
-    private static Long lng(ResultSet rs, int i) throws SQLException {
-        long v = rs.getLong(i);
-        return rs.wasNull() ? null : v;
     }
 
     private JsonNode tree(String s) {

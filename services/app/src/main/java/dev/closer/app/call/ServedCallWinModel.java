@@ -4,21 +4,14 @@ import dev.closer.app.config.CloserConfig;
 import dev.closer.app.text.TextModels;
 import dev.closer.ingest.call.CallAnalyzer;
 import dev.closer.ingest.call.CallFeaturesCommand;
-import dev.closer.ingest.call.InvalidTranscriptException;
-import dev.closer.ingest.data.CallTranscribedData.Utterance;
 import dev.closer.inference.InferenceException;
 import dev.closer.inference.tabular.TabularModel;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,7 +22,7 @@ import org.jboss.logging.Logger;
  * call's odds empty and says so once in the log.
  */
 @ApplicationScoped
-public class ServedCallWinModel implements CallWinOdds {
+public class ServedCallWinModel {
 
     private static final Logger LOG = Logger.getLogger(ServedCallWinModel.class);
 
@@ -37,14 +30,15 @@ public class ServedCallWinModel implements CallWinOdds {
     TextModels models;
     @Inject
     CloserConfig config;
-    @Inject
-    DataSource dataSource;
 
     private volatile boolean unavailable;
 
-    @Override
-    public Optional<Double> predict(String callId, String dealId, List<Utterance> utterances,
-                                    CallAnalyzer.Result analysis) {
+    /**
+     * p(won) of the call's deal, or empty when the call has no deal or no model is served. analysis: the call's
+     * analysis (its metrics and time-ordered utterances are the features' input, not validated or measured again);
+     * callType, dealTier: {@code calls.attributes.call_type}, {@code deals.attributes.tier}.
+     */
+    public Optional<Double> predict(String dealId, String callType, String dealTier, CallAnalyzer.Result analysis) {
         if (dealId == null || unavailable || "none".equals(config.calls().winModel())) {
             return Optional.empty();
         }
@@ -57,31 +51,10 @@ public class ServedCallWinModel implements CallWinOdds {
                     e.getMessage());
             return Optional.empty();
         }
-        Map<String, Object> record;
-        try {
-            record = new HashMap<>(CallFeaturesCommand.features(utterances, CallFeaturesCommand.DEFAULT_TRACKERS));
-        } catch (InvalidTranscriptException e) {
-            return Optional.empty();
-        }
-        record.putAll(context(callId, dealId));
+        Map<String, Object> record = new HashMap<>(CallFeaturesCommand.features(analysis.metrics(),
+                analysis.utterances(), CallFeaturesCommand.DEFAULT_TRACKERS));
+        record.put("callType", callType);
+        record.put("dealTier", dealTier);
         return Optional.of((double) model.predict(List.of(record))[0]);
-    }
-
-    private Map<String, Object> context(String callId, String dealId) {
-        return QuarkusTransaction.joiningExisting().call(() -> {
-            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
-                    select (select attributes ->> 'call_type' from calls where id = ?),
-                           (select attributes ->> 'tier' from deals where id = ?)""")) {
-                ps.setString(1, callId);
-                ps.setString(2, dealId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    Map<String, Object> m = new HashMap<>();
-                    m.put("callType", rs.getString(1));
-                    m.put("dealTier", rs.getString(2));
-                    return m;
-                }
-            }
-        });
     }
 }

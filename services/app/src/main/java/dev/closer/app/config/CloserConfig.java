@@ -517,9 +517,16 @@ public interface CloserConfig {
         @WithDefault("1s")
         Duration analyseInterval();
 
-        /** Calls analysed in one transaction (a 60-minute call is ~1,000 utterances through the encoder). */
-        @WithDefault("4")
+        /**
+         * Calls analysed in one transaction (a ~80-minute call is ~1,000 utterances through the encoder, up to 15 s,
+         * with the call's row locked): 1, so that a slow or failing call holds up no other.
+         */
+        @WithDefault("1")
         int analyseBatch();
+
+        /** Transaction timeout of one analysis batch; a call that overruns it is marked failed (analysis_error). */
+        @WithDefault("120s")
+        Duration analyseTimeout();
 
         /** Largest transcript POST /api/v1/calls takes (JSON, WebVTT or segment JSON). */
         @WithDefault("10M")

@@ -68,9 +68,17 @@ public class LeadService {
     }
 
     private void requireVisible(Caller caller, Lead lead) {
+        requireVisible(caller, lead.id, lead.ownerId);
+    }
+
+    /**
+     * Throws {@link ForbiddenException} unless the caller may see the lead owned by {@code ownerId} (null: nobody),
+     * for what is visible through its lead (a call).
+     */
+    public void requireVisible(Caller caller, String leadId, String ownerId) {
         List<String> owners = visibleOwners(caller);
-        if (owners != null && (lead.ownerId == null || !owners.contains(lead.ownerId))) {
-            throw new ForbiddenException("Lead " + lead.id + " is owned by " + Objects.requireNonNullElse(lead.ownerId,
+        if (owners != null && (ownerId == null || !owners.contains(ownerId))) {
+            throw new ForbiddenException("Lead " + leadId + " is owned by " + Objects.requireNonNullElse(ownerId,
                     "nobody") + "; your key (" + caller.role() + " " + caller.userId() + ") may not read it.");
         }
     }

@@ -3,6 +3,7 @@ package dev.closer.app.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.closer.inference.InferenceException;
 import dev.closer.ingest.EventReader;
+import dev.closer.ingest.call.InvalidTranscriptException;
 import dev.closer.ingest.kafka.EventPublisher;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -60,6 +61,13 @@ public class ProblemMappers {
         LOG.warnf("Model not available on %s: %s", uri.getRequestUri().getPath(), e.getMessage());
         return Problem.of(Response.Status.SERVICE_UNAVAILABLE, "A model this needs is not available: "
                         + e.getMessage()).withInstance(uri).response().header(HttpHeaders.RETRY_AFTER, "10").build();
+    }
+
+    /** A transcript that cannot be read or analysed (POST /api/v1/calls): every error, each naming where it is. */
+    @ServerExceptionMapper
+    public Response invalidTranscript(InvalidTranscriptException e, UriInfo uri) {
+        return Problem.of(Response.Status.BAD_REQUEST, "Invalid transcript: " + e.getMessage()).withInstance(uri)
+                .withErrors(e.errors()).response().build();
     }
 
     @ServerExceptionMapper

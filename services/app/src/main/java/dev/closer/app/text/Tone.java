@@ -1,6 +1,7 @@
 package dev.closer.app.text;
 
 import dev.closer.inference.text.TextClassifier;
+import java.util.Arrays;
 
 /**
  * Negative, neutral or positive, from the tone head ({@code ml/models/tone}): p = its positive probability; negative
@@ -12,17 +13,9 @@ import dev.closer.inference.text.TextClassifier;
  */
 public record Tone(String label, double positive) {
 
-    /** The tone of each vector. */
+    /** The tone of each vector ({@link TextClassifier#tones}, the head's band rule). */
     public static Tone[] of(TextClassifier head, float[][] vectors) {
-        double low = head.spec().raw().path("neutral").path("low").asDouble(0.5);
-        double high = head.spec().raw().path("neutral").path("high").asDouble(0.5);
-        int positiveColumn = head.spec().labels().indexOf("positive");
-        float[][] p = head.probabilities(vectors);
-        Tone[] out = new Tone[p.length];
-        for (int i = 0; i < p.length; i++) {
-            double positive = p[i][positiveColumn];
-            out[i] = new Tone(positive <= low ? "negative" : positive >= high ? "positive" : "neutral", positive);
-        }
-        return out;
+        return Arrays.stream(head.tones(vectors)).map(t -> new Tone(t.label(), t.positive()))
+                .toArray(Tone[]::new);
     }
 }

@@ -16,14 +16,19 @@ import dev.closer.app.auth.ApiKeyService;
 import dev.closer.app.support.Api;
 import dev.closer.app.support.Db;
 import dev.closer.app.support.Teams;
+import dev.closer.ingest.call.CallAnalyzer;
 import dev.closer.ingest.call.CallMetrics;
+import dev.closer.ingest.call.SeededTrackers;
 import dev.closer.ingest.data.CallTranscribedData.Utterance;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -201,10 +206,22 @@ class CallAnalysisIT {
                 .statusCode(403);
         Api.as(t.repEast().key()).get("/api/v1/calls/" + unique("nope")).then().statusCode(404);
 
-        // Aggregates per rep: the rep's two calls.
-        Api.as(t.admin()).get("/api/v1/calls/aggregates?by=rep").then().statusCode(200)
+        // Aggregates per rep: the rep's two calls, their mean talk ratio and one histogram bin each.
+        JsonPath aggregates = Api.as(t.admin()).get("/api/v1/calls/aggregates?by=rep").then().statusCode(200)
                 .body("talkRatioReference", equalTo(0.43f))
-                .body("groups.find { it.key == '" + t.repEast().userId() + "' }.calls", equalTo(2));
+                .body("groups.find { it.key == '" + t.repEast().userId() + "' }.calls", equalTo(2))
+                .extract().jsonPath();
+        String group = "groups.find { it.key == '" + t.repEast().userId() + "' }";
+        List<Double> ratios = List.of(jsonCall, vttCall).stream().map(id -> Double.parseDouble(Db.text(em,
+                "select talk_ratio::text from call_analyses where call_id = ?1", id))).toList();
+        // Averaged in SQL as numeric: float4's 6 significant digits.
+        assertEquals((ratios.get(0) + ratios.get(1)) / 2, aggregates.getDouble(group + ".meanTalkRatio"), 1e-6);
+        List<Integer> histogram = aggregates.getList(group + ".talkRatioHistogram", Integer.class);
+        assertEquals(10, histogram.size());
+        for (double r : ratios) {
+            assertTrue(histogram.get(Math.min(9, (int) Math.floor(r * 10))) > 0, r + " not in " + histogram);
+        }
+        assertEquals(2, histogram.stream().mapToInt(Integer::intValue).sum(), "" + histogram);
         Api.as(t.managerEast().key()).get("/api/v1/calls/aggregates?by=team").then().statusCode(200)
                 .body("by", equalTo("team"));
     }
@@ -218,7 +235,8 @@ class CallAnalysisIT {
         Api.as(t.admin()).contentType("application/json").body(Map.of("leadId", lead, "utterances", List.of(
                         u("Sam", "rep", 0, 1000, "Hi"), u("Dana", "prospect", 5000, 4000, "Hi"))))
                 .post("/api/v1/calls").then().statusCode(400)
-                .body("detail", containsString("utterance 1: negative duration: endMs 4000 is before startMs 5000"));
+                .body("detail", containsString("utterance 1: negative duration: endMs 4000 is before startMs 5000"))
+                .body("errors", hasItem("utterance 1: negative duration: endMs 4000 is before startMs 5000"));
         Api.as(t.admin()).contentType("application/json").body(Map.of("leadId", lead, "utterances", List.of(
                         u("Sam", "host", 0, 1000, "Hi"))))
                 .post("/api/v1/calls").then().statusCode(400)
@@ -234,8 +252,44 @@ class CallAnalysisIT {
                 .post("/api/v1/calls").then().statusCode(400).body("detail", containsString("leadId is required"));
     }
 
+    /**
+     * Stored calls that cannot be analysed leave the queue with the reason and hold up none behind them: one whose
+     * utterances are not a list (the analysis itself fails) and one with a speaker in two roles (an invalid
+     * transcript), both queued before a good one.
+     */
     @Test
-    void onlyAdminsChangeTrackers() {
+    void aCallThatCannotBeAnalysedIsMarkedFailedAndTheOthersGoOn() throws Exception {
+        Teams t = Teams.create(keys);
+        String broken = unique("call");
+        String invalid = unique("call");
+        String good = unique("call");
+        insertCall(broken, t.eastLead(), "2000-01-01T00:00:00Z", "{\"not\": \"a list\"}");
+        insertCall(invalid, t.eastLead(), "2000-01-01T00:00:01Z", JSON.writeValueAsString(List.of(
+                u("Sam", "rep", 0, 1000, "Hi"), u("Sam", "prospect", 1500, 2500, "Hello"))));
+        insertCall(good, t.eastLead(), "2000-01-01T00:00:02Z", JSON.writeValueAsString(PROPOSAL_CALL));
+        await().atMost(WAIT).until(() -> Db.count(em,
+                "select count(*) from call_analyses where call_id = ?1", good) == 1);
+        assertEquals(0, Db.count(em, "select count(*) from call_analyses where call_id in (?1, ?2)", broken,
+                invalid));
+        assertTrue(Db.text(em, "select analysis_error from calls where id = ?1", broken)
+                .startsWith("analysis failed: "));
+        assertTrue(Db.text(em, "select analysis_error from calls where id = ?1", invalid).contains(
+                "speaker \"Sam\" is prospect here but"));
+        Api.as(t.admin()).get("/api/v1/calls/" + broken).then().statusCode(200).body("status", equalTo("failed"));
+        Api.as(t.admin()).get("/api/v1/calls/" + invalid).then().statusCode(200).body("status", equalTo("failed"));
+        Api.as(t.admin()).get("/api/v1/calls/" + good).then().statusCode(200).body("status", equalTo("analysed"));
+    }
+
+    private void insertCall(String id, String lead, String startedAt, String utterances) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("""
+                insert into calls (id, lead_id, started_at, duration_ms, utterances, event_id)
+                values (?1, ?2, cast(?3 as timestamptz), 1000, cast(?4 as jsonb), ?5)""")
+                .setParameter(1, id).setParameter(2, lead).setParameter(3, startedAt).setParameter(4, utterances)
+                .setParameter(5, unique("evt")).executeUpdate());
+    }
+
+    @Test
+    void onlyAdminsChangeTrackers() throws Exception {
         Teams t = Teams.create(keys);
         Map<String, Object> tracker = Map.of("name", unique("security"), "kind", "keyword",
                 "phrases", List.of("SOC 2", "pen test"));
@@ -245,8 +299,19 @@ class CallAnalysisIT {
                 .then().statusCode(201).body("builtIn", equalTo(false)).extract().path("id");
         Api.as(t.admin()).contentType("application/json").body(Map.of("name", "x", "kind", "semantic"))
                 .post("/api/v1/calls/trackers").then().statusCode(400).body("detail", containsString("example"));
-        Api.as(t.repEast().key()).get("/api/v1/calls/trackers").then().statusCode(200)
-                .body("findAll { it.builtIn }.size()", equalTo(14));
+        JsonPath trackers = Api.as(t.repEast().key()).get("/api/v1/calls/trackers").then().statusCode(200)
+                .body("findAll { it.builtIn }.size()", equalTo(14)).extract().jsonPath();
+        // What the benchmark and TrackerThresholdTest read from V12 (SeededTrackers) is what the migration seeded.
+        for (CallAnalyzer.Tracker seeded : SeededTrackers.parse(Files.readString(
+                Path.of("src/main/resources/db/migration/V12__call_analysis.sql")))) {
+            String at = "find { it.builtIn && it.name == '%s' && it.kind == '%s' }".formatted(seeded.name(),
+                    seeded.kind());
+            assertEquals(seeded.phrases(), trackers.getList(at + ".phrases", String.class), at);
+            assertEquals(seeded.examples(), trackers.getList(at + ".examples", String.class), at);
+            if (CallAnalyzer.Tracker.SEMANTIC.equals(seeded.kind())) {
+                assertEquals(seeded.threshold(), trackers.getDouble(at + ".threshold"), 1e-6, at);
+            }
+        }
         int builtIn = Api.as(t.admin()).get("/api/v1/calls/trackers").then().extract()
                 .path("find { it.builtIn }.id");
         Api.as(t.admin()).delete("/api/v1/calls/trackers/" + builtIn).then().statusCode(409);

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.closer.inference.text.EncoderModel;
 import dev.closer.inference.text.TextEncoder;
 import dev.closer.ingest.call.CallAnalyzer;
+import dev.closer.ingest.call.CallMetrics;
+import dev.closer.ingest.call.SeededTrackers;
+import dev.closer.ingest.data.CallTranscribedData.Utterance;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,16 +19,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The default semantic trackers' threshold, measured: the example sentences V12 seeds, the real encoder (BGE-small),
- * and the hand-labelled utterances in {@code call/tracker-calibration.tsv}. For each tracker, an utterance is
- * predicted on-topic when its best cosine similarity to the tracker's examples reaches the threshold; its own rows
+ * and the hand-labelled utterances in {@code call/tracker-calibration.tsv}, run through {@link CallAnalyzer} (its
+ * semantic rule, not a copy). For each tracker, an utterance is predicted on-topic when the analyser's similarity
+ * (best cosine to the tracker's examples) reaches the threshold; its own rows
  * are the positives and every other row a negative. Precision and recall are micro-averaged over the seven trackers.
  * The sweep is printed; the figures at the shipped threshold are in docs/call-metrics.md and asserted here.
  */
@@ -61,25 +63,35 @@ class TrackerThresholdTest {
     }
 
     @Test
-    void shouldShipAThresholdWithTheMeasuredPrecisionAndRecall() throws IOException {
-        Map<String, List<String>> examples = seededExamples();
-        assertEquals(7, examples.size(), "the seven default semantic trackers");
+    void shouldShipAThresholdWithTheMeasuredPrecisionAndRecall() throws Exception {
+        List<CallAnalyzer.Tracker> seeded = SeededTrackers.parse(
+                Files.readString(Path.of("src/main/resources/db/migration/V12__call_analysis.sql"))).stream()
+                .filter(t -> CallAnalyzer.Tracker.SEMANTIC.equals(t.kind())).toList();
+        assertEquals(7, seeded.size(), "the seven default semantic trackers");
         List<String[]> rows = rows();
-        List<String> texts = rows.stream().map(r -> r[1]).toList();
-        float[][] vectors = encoder.embedAll(texts);
-        Map<String, double[]> best = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> t : examples.entrySet()) {
-            float[][] ex = encoder.embedAll(t.getValue());
-            double[] s = new double[vectors.length];
-            for (int i = 0; i < vectors.length; i++) {
-                double b = -1;
-                for (float[] e : ex) {
-                    b = Math.max(b, CallAnalyzer.dot(vectors[i], e));
-                }
-                s[i] = b;
-            }
-            best.put(t.getKey(), s);
+        // The rows as one call through the analyser itself, every tracker's threshold lowered so that each
+        // utterance is a hit: the hit's similarity is the analyser's best cosine to the tracker's examples.
+        List<Utterance> call = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            call.add(new Utterance("P", "prospect", i * 1000L, i * 1000L + 900, rows.get(i)[1]));
         }
+        List<CallAnalyzer.Tracker> lowered = new ArrayList<>();
+        for (CallAnalyzer.Tracker t : seeded) {
+            assertEquals(SHIPPED, t.threshold(), 1e-9, t.name());
+            lowered.add(new CallAnalyzer.Tracker(t.id(), t.name(), t.kind(), t.phrases(), t.examples(), -1));
+        }
+        CallAnalyzer analyzer = new CallAnalyzer(encoder::embedAll, vectors -> {
+            CallAnalyzer.Tone[] none = new CallAnalyzer.Tone[vectors.length];
+            Arrays.fill(none, new CallAnalyzer.Tone("neutral", 0.5));
+            return none;
+        }, CallMetrics.Settings.DEFAULTS);
+        Map<String, double[]> best = new LinkedHashMap<>();
+        for (CallAnalyzer.TrackerHit h : analyzer.analyse(call, lowered).trackerHits()) {
+            best.computeIfAbsent(h.tracker(), k -> new double[rows.size()])[h.index()] = h.similarity();
+        }
+        assertEquals(7, best.size());
+        Map<String, List<String>> examples = new LinkedHashMap<>();
+        seeded.forEach(t -> examples.put(t.name(), t.examples()));
         StringBuilder sweep = new StringBuilder("threshold precision recall f1\n");
         for (int k = 60; k <= 90; k++) {
             Counts c = counts(rows, best, k / 100.0);
@@ -137,18 +149,5 @@ class TrackerThresholdTest {
             }
             return out;
         }
-    }
-
-    /** The default semantic trackers' examples, as V12 seeds them. */
-    static Map<String, List<String>> seededExamples() throws IOException {
-        String sql = Files.readString(Path.of("src/main/resources/db/migration/V12__call_analysis.sql"));
-        Matcher m = Pattern.compile("\\('([a-z ]+)', 'semantic', '\\{(.*?)\\}', ([0-9.]+), true\\)").matcher(sql);
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        while (m.find()) {
-            assertEquals(SHIPPED, Double.parseDouble(m.group(3)), 1e-9, m.group(1));
-            List<String> ex = Arrays.stream(m.group(2).split("\",\"")).map(s -> s.replace("\"", "")).toList();
-            out.put(m.group(1), ex);
-        }
-        return out;
     }
 }

@@ -152,6 +152,31 @@ public final class TextClassifier implements AutoCloseable {
         return Arrays.stream(probabilities(vectors)).map(this::prediction).toList();
     }
 
+    /** A tone: negative, neutral or positive, and the head's probability that the text is positive. */
+    public record Tone(String label, double positive) {
+    }
+
+    /**
+     * The tone of each vector, for a head with a {@code positive} label (the tone head): negative at or below
+     * features.json's {@code neutral.low}, positive at or above {@code neutral.high}, neutral between (0.5 for a
+     * bound the spec lacks). The one place the band rule is written.
+     */
+    public Tone[] tones(float[][] vectors) {
+        double low = spec.raw().path("neutral").path("low").asDouble(0.5);
+        double high = spec.raw().path("neutral").path("high").asDouble(0.5);
+        int column = spec.labels().indexOf("positive");
+        if (column < 0) {
+            throw new InferenceException("Text head " + spec.id() + " has no positive label: " + spec.labels());
+        }
+        float[][] p = probabilities(vectors);
+        Tone[] out = new Tone[p.length];
+        for (int i = 0; i < p.length; i++) {
+            double positive = p[i][column];
+            out[i] = new Tone(positive <= low ? "negative" : positive >= high ? "positive" : "neutral", positive);
+        }
+        return out;
+    }
+
     private Prediction prediction(float[] row) {
         Map<String, Double> byLabel = new LinkedHashMap<>();
         int best = 0;

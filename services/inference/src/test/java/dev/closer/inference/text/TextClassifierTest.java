@@ -60,6 +60,28 @@ class TextClassifierTest {
         assertTrue(p.get(0).confidence() > 0.8 && p.get(1).confidence() > 0.8, p.toString());
     }
 
+    /** tones(): p(positive) as probabilities() has it, labelled by features.json's neutral band (0.22, 0.54). */
+    @Test
+    void tonesLabelThePositiveProbabilityByTheHeadsNeutralBand() {
+        float[][] vectors = encoder.embedAll(List.of(
+                "a gorgeous, witty and moving film that I loved from start to finish",
+                "a dull, lifeless mess and a complete waste of two hours",
+                "the meeting is on tuesday at ten",
+                "it was fine, i guess"));
+        float[][] p = tone.probabilities(vectors);
+        TextClassifier.Tone[] tones = tone.tones(vectors);
+        assertEquals(vectors.length, tones.length);
+        for (int i = 0; i < tones.length; i++) {
+            double positive = p[i][1];
+            assertEquals(positive, tones[i].positive(), 1e-9);
+            String label = tones[i].label();
+            assertTrue(positive <= 0.22 ? label.equals("negative") : positive >= 0.54 ? label.equals("positive")
+                    : label.equals("neutral"), positive + " labelled " + label);
+        }
+        assertEquals("positive", tones[0].label());
+        assertEquals("negative", tones[1].label());
+    }
+
     @Test
     void aHeadThatDoesNotReproduceItsParityLinesDoesNotLoad() throws IOException {
         Map<String, byte[]> files = new HashMap<>();

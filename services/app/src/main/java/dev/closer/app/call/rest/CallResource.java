@@ -10,6 +10,7 @@ import dev.closer.app.events.KafkaClients;
 import dev.closer.app.lead.LeadService;
 import dev.closer.app.problem.Problem;
 import dev.closer.ingest.CrmEvent;
+import dev.closer.ingest.call.InvalidTranscriptException;
 import dev.closer.ingest.data.CallTranscribedData;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
@@ -112,7 +113,7 @@ public class CallResource {
                          @QueryParam("dealId") String dealId, @QueryParam("ownerId") String ownerId,
                          @QueryParam("title") String title, @QueryParam("startedAt") String startedAt,
                          @QueryParam("roles") String roles, @HeaderParam(CallIntake.ROLES_HEADER) String rolesHeader,
-                         @QueryParam("defaultRole") String defaultRole) {
+                         @QueryParam("defaultRole") String defaultRole) throws InvalidTranscriptException {
         long max = config.calls().maxTranscriptSize().asLongValue();
         if (body != null && body.length > max) {
             return Problem.of(Response.Status.REQUEST_ENTITY_TOO_LARGE, "A transcript is at most " + max
