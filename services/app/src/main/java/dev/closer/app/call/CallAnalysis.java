@@ -104,7 +104,8 @@ public class CallAnalysis {
     }
 
     /**
-     * Analyses and stores up to {@code limit} calls not analysed yet; returns how many were taken. When the
+     * Analyses and stores up to {@code limit} calls not analysed yet; returns how many were taken. Without the encoder
+     * or the tone head (a model that cannot load) it throws and takes nothing. When the
      * transaction fails (a timeout, often seen only at commit; a database error while storing), the call analysed
      * last is marked failed in a transaction of its own (with the default batch of 1, the call that failed) and the
      * others are released to be taken again.
@@ -114,6 +115,10 @@ public class CallAnalysis {
         try {
             return QuarkusTransaction.requiringNew().timeout((int) config.calls().analyseTimeout().toSeconds())
                     .call(() -> {
+                        // A model that cannot load fails here, before a call is taken: the calls stay queued
+                        // for when it loads, instead of each being marked failed with the model's error.
+                        models.encoder();
+                        models.tone();
                         try (Connection c = dataSource.getConnection()) {
                             List<Pending> pending = pending(c, limit);
                             if (pending.isEmpty()) {
