@@ -426,9 +426,17 @@ try {
     }
   });
 
-  await check("the overview shows the calls' talk ratio against the 43% reference", async () => {
+  await check("the overview shows this week's calls' talk ratio against the 43% reference, and all calls", async () => {
     await page.goto(URL_ + '/');
-    await page.getByTestId('call-talk').locator('svg text', { hasText: '43% reference' }).waitFor();
+    const card = page.getByTestId('call-talk');
+    // this week: the world's calls are spread over 180 days, so the week may have none
+    await card.locator('svg text', { hasText: '43% reference' }).or(card.getByText('No analysed calls this week.'))
+      .first().waitFor();
+    await card.getByLabel('Period').selectOption('all');
+    await card.locator('svg text', { hasText: '43% reference' }).waitFor();
+    const sub = await card.locator('p.sub').innerText();
+    assert(/^\d+ analysed calls? \(of those you may see\)/.test(sub), `the all-time summary reads: ${sub}`);
+    await shot(page, '01b-overview-calls');
   });
 
   await check('sign-out forgets the key', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   callName, evidenceLines, hitsByTracker, interruptions, longPauses, referencePosition, speakers,
-  talkHistogram, timelineBars, tonePoints, utteranceOf, type CallAggregates, type TrackerHit,
+  talkHistogram, timelineBars, windowStart, tonePoints, utteranceOf, type CallAggregates, type TrackerHit,
   type Utterance,
 } from './calls';
 
@@ -86,7 +86,7 @@ describe('tone and talk ratio', () => {
 
   test('the histogram sums the groups and places the 43% reference between bins', () => {
     const a: CallAggregates = {
-      by: 'rep', talkRatioReference: 0.43, histogramEdges: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+      by: 'rep', since: null, talkRatioReference: 0.43, histogramEdges: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
       groups: [
         { key: 'u1', calls: 3, meanTalkRatio: 0.5, talkRatioHistogram: [0, 0, 0, 0, 1, 2, 0, 0, 0, 0] },
         { key: 'u2', calls: 1, meanTalkRatio: 0.6, talkRatioHistogram: [0, 0, 0, 0, 0, 0, 1, 0, 0, 0] },
@@ -103,10 +103,23 @@ describe('tone and talk ratio', () => {
   test("the mean talk ratio weighs each group's mean by its calls; groups without a mean are left out", () => {
     const g = (calls: number, meanTalkRatio: number | null) =>
       ({ key: `u${calls}`, calls, meanTalkRatio, talkRatioHistogram: [] });
-    const a: CallAggregates = { by: 'rep', talkRatioReference: 0.43, histogramEdges: [0, 0.5, 1], groups: [] };
+    const a: CallAggregates = { by: 'rep', since: null, talkRatioReference: 0.43, histogramEdges: [0, 0.5, 1], groups: [] };
     expect(talkHistogram({ ...a, groups: [g(3, 0.5), g(1, 0.6)] }).mean).toBeCloseTo(0.525);
     expect(talkHistogram({ ...a, groups: [g(3, 0.5), g(2, null)] }).mean).toBeCloseTo(0.5);
     expect(talkHistogram({ ...a, groups: [g(2, null)] }).mean).toBeNull();
     expect(talkHistogram(a).mean).toBeNull();
+  });
+});
+
+describe('call windows', () => {
+  test('this week starts on Monday at midnight, local time; 30 days back; all time has no start', () => {
+    const wednesday = new Date(2026, 10, 25, 15, 30); // Wed 25 Nov 2026, 15:30 local
+    expect(new Date(windowStart('week', wednesday)!)).toEqual(new Date(2026, 10, 23, 0, 0));
+    const sunday = new Date(2026, 10, 29, 23, 59);
+    expect(new Date(windowStart('week', sunday)!)).toEqual(new Date(2026, 10, 23, 0, 0));
+    const monday = new Date(2026, 10, 23, 0, 0);
+    expect(new Date(windowStart('week', monday)!)).toEqual(monday);
+    expect(new Date(windowStart('month', wednesday)!)).toEqual(new Date(2026, 9, 26, 15, 30));
+    expect(windowStart('all', wednesday)).toBeNull();
   });
 });

@@ -93,6 +93,8 @@ export interface CallDetail {
 export interface TalkGroup { key: string; calls: number; meanTalkRatio: number | null; talkRatioHistogram: number[] }
 export interface CallAggregates {
   by: string;
+  /** The calls started at or after this instant; null: all of them. */
+  since: string | null;
   talkRatioReference: number;
   histogramEdges: number[];
   groups: TalkGroup[];
@@ -193,6 +195,29 @@ export function talkHistogram(a: CallAggregates):
   const weight = measured.reduce((s, g) => s + g.calls, 0);
   const mean = weight === 0 ? null : measured.reduce((s, g) => s + g.meanTalkRatio! * g.calls, 0) / weight;
   return { labels, counts, calls: counts.reduce((s, n) => s + n, 0), mean };
+}
+
+/** The overview's call windows: this week (from Monday 00:00 in the browser's time zone), the last 30 days, all. */
+export type CallWindow = 'week' | 'month' | 'all';
+
+/** label: the choice; phrase: what follows "N calls" ("" for all time). */
+export const CALL_WINDOWS: { value: CallWindow; label: string; phrase: string }[] = [
+  { value: 'week', label: 'This week', phrase: ' this week' },
+  { value: 'month', label: 'Last 30 days', phrase: ' in the last 30 days' },
+  { value: 'all', label: 'All time', phrase: '' },
+];
+
+/** Where a window starts, as an ISO instant for the API's since; null for all time. */
+export function windowStart(w: CallWindow, now: Date = new Date()): string | null {
+  if (w === 'all') return null;
+  const start = new Date(now);
+  if (w === 'month') {
+    start.setDate(start.getDate() - 30);
+  } else {
+    start.setHours(0, 0, 0, 0);
+    start.setDate(start.getDate() - ((start.getDay() + 6) % 7)); // getDay: 0 is Sunday; weeks start on Monday
+  }
+  return start.toISOString();
 }
 
 /** Where the reference falls on a category axis of bins: a fractional bin position (0.43 of 10 bins -> 3.8). */

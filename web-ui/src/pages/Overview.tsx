@@ -3,7 +3,9 @@ import { Link } from 'react-router-dom';
 import type { DailyFigures, Overview as OverviewData, ScoreChange } from '../api';
 import { EChart, GRADE_COLORS } from '../components/EChart';
 import { Async, Empty } from '../components/State';
-import { referencePosition, talkHistogram, type CallAggregates } from '../calls';
+import {
+  CALL_WINDOWS, referencePosition, talkHistogram, windowStart, type CallAggregates, type CallWindow,
+} from '../calls';
 import { day, leadName, pct, relative, signed } from '../format';
 import { addChange, isHot, openScoreStream, type LiveStatus } from '../live';
 import type { Me } from '../session';
@@ -193,22 +195,34 @@ function LiveScores({ me }: { me: Me }) {
   );
 }
 
-/** The talk-ratio distribution of the analysed calls the caller may see, against the 43% reference. */
+/** The talk-ratio distribution of the analysed calls the caller may see in a window (this week first), against the
+ * 43% reference. */
 function CallTalk() {
-  const data = useApi<CallAggregates>('/api/v1/calls/aggregates?by=rep');
+  const [span, setSpan] = useState<CallWindow>('week');
+  // computed once per choice: a new instant every render would ask again each time
+  const since = useMemo(() => windowStart(span), [span]);
+  const data = useApi<CallAggregates>(
+    `/api/v1/calls/aggregates?by=rep${since ? `&since=${encodeURIComponent(since)}` : ''}`);
   const h = useMemo(() => (data.data ? talkHistogram(data.data) : null), [data.data]);
+  const { phrase } = CALL_WINDOWS.find((w) => w.value === span)!;
   return (
     <div className="card" data-testid="call-talk">
-      <h2>Calls: talk ratio</h2>
-      <Async data={data} what="the call aggregates" isEmpty={() => h?.calls === 0}
-        empty="No analysed calls yet. Calls are analysed in the background as they arrive.">
-        {(d) => <TalkHistogram a={d} h={h!} />}
+      <div className="card-head">
+        <h2>Calls: talk ratio</h2>
+        <label>Period <select value={span} onChange={(e) => setSpan(e.target.value as CallWindow)}>
+          {CALL_WINDOWS.map((w) => <option key={w.value} value={w.value}>{w.label}</option>)}
+        </select></label>
+      </div>
+      <Async data={data} what="the call aggregates" stale isEmpty={() => h?.calls === 0}
+        empty={phrase ? `No analysed calls${phrase}.`
+          : 'No analysed calls yet. Calls are analysed in the background as they arrive.'}>
+        {(d) => <TalkHistogram a={d} h={h!} phrase={phrase} />}
       </Async>
     </div>
   );
 }
 
-function TalkHistogram({ a, h }: { a: CallAggregates; h: ReturnType<typeof talkHistogram> }) {
+function TalkHistogram({ a, h, phrase }: { a: CallAggregates; h: ReturnType<typeof talkHistogram>; phrase: string }) {
   const ref = pct(a.talkRatioReference);
   const option = useMemo(() => ({
     grid: { left: 40, right: 16, top: 30, bottom: 44 },
@@ -227,9 +241,9 @@ function TalkHistogram({ a, h }: { a: CallAggregates; h: ReturnType<typeof talkH
   return (
     <>
       <EChart option={option} height={220}
-        label={`Talk ratio of ${h.calls} analysed calls in 10% bins, against the ${ref} reference.`} />
-      <p className="sub">{h.calls} analysed call{h.calls === 1 ? '' : 's'} (all you may see, not only this week:
-        the aggregates have no date filter); mean talk ratio {pct(h.mean)} against the {ref} reference.</p>
+        label={`Talk ratio of ${h.calls} analysed calls${phrase} in 10% bins, against the ${ref} reference.`} />
+      <p className="sub">{h.calls} analysed call{h.calls === 1 ? '' : 's'}{phrase} (of those you may see); mean talk
+        ratio {pct(h.mean)} against the {ref} reference.</p>
     </>
   );
 }

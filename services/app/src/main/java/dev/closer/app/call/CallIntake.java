@@ -179,13 +179,19 @@ public class CallIntake {
     }
 
     private static OffsetDateTime startedAt(String s) {
+        OffsetDateTime t = time("startedAt", s);
+        return t == null ? OffsetDateTime.now(ZoneOffset.UTC) : t;
+    }
+
+    /** A request's ISO 8601 time with an offset; null when absent or blank; a 400 naming the parameter otherwise. */
+    public static OffsetDateTime time(String parameter, String s) {
         if (s == null || s.isBlank()) {
-            return OffsetDateTime.now(ZoneOffset.UTC);
+            return null;
         }
         try {
-            return OffsetDateTime.parse(s);
+            return OffsetDateTime.parse(s.strip());
         } catch (DateTimeParseException e) {
-            throw new BadRequestException("startedAt must be an ISO 8601 time with an offset, e.g. "
+            throw new BadRequestException(parameter + " must be an ISO 8601 time with an offset, e.g. "
                     + "2026-03-02T15:00:00Z; got \"" + s + "\"");
         }
     }

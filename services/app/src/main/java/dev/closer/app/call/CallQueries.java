@@ -63,7 +63,9 @@ public class CallQueries {
                         Double meanPatienceMs) {
     }
 
-    public record Aggregates(String by, double talkRatioReference, List<Double> histogramEdges, List<Group> groups) {
+    /** since: the calls started at or after it; null for all. */
+    public record Aggregates(String by, OffsetDateTime since, double talkRatioReference, List<Double> histogramEdges,
+                             List<Group> groups) {
     }
 
     private static final String STATUS = """
@@ -152,9 +154,9 @@ public class CallQueries {
      * Per rep (the call's owner) or team: counts and means in SQL, and the talk-ratio histogram by width_bucket
      * (bin i is [i/10, (i+1)/10), the last one closed at 1.0). Groups ordered by key. The real (float4) columns are
      * averaged as numeric (float4's 6 significant digits), so a mean of 0.43s is 0.43 rather than float4's
-     * 0.4300000071525574.
+     * 0.4300000071525574. With since, only the calls started at or after it.
      */
-    public Aggregates aggregates(Caller caller, String by) throws SQLException {
+    public Aggregates aggregates(Caller caller, String by, OffsetDateTime since) throws SQLException {
         boolean team = "team".equals(by);
         List<String> owners = leads.visibleOwners(caller);
         StringBuilder bins = new StringBuilder();
@@ -170,12 +172,15 @@ public class CallQueries {
                        avg(a.patience_ms::numeric)::float8, %2$s
                   from call_analyses a join calls c on c.id = a.call_id left join leads l on l.id = c.lead_id
                   left join users u on u.id = a.owner_id
-                 where ?::text[] is null or l.owner_id = any (?::text[])
+                 where (?::text[] is null or l.owner_id = any (?::text[]))
+                   and (?::timestamptz is null or c.started_at >= ?::timestamptz)
                  group by 1 order by coalesce(%1$s, '(none)') collate "C"
                 """.formatted(team ? "u.team" : "a.owner_id", bins))) {
             java.sql.Array o = owners == null ? null : c.createArrayOf("text", owners.toArray());
             ps.setArray(1, o);
             ps.setArray(2, o);
+            ps.setObject(3, since);
+            ps.setObject(4, since);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     List<Integer> histogram = new ArrayList<>();
@@ -193,7 +198,7 @@ public class CallQueries {
         for (int i = 0; i <= TALK_RATIO_BINS; i++) {
             edges.add(i / (double) TALK_RATIO_BINS);
         }
-        return new Aggregates(team ? "team" : "rep", TALK_RATIO_REFERENCE, edges, out);
+        return new Aggregates(team ? "team" : "rep", since, TALK_RATIO_REFERENCE, edges, out);
     }
 
     private JsonNode tree(String s) {

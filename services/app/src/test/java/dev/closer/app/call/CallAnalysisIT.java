@@ -30,6 +30,8 @@ import jakarta.persistence.EntityManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -224,6 +226,17 @@ class CallAnalysisIT {
         assertEquals(2, histogram.stream().mapToInt(Integer::intValue).sum(), "" + histogram);
         Api.as(t.managerEast().key()).get("/api/v1/calls/aggregates?by=team").then().statusCode(200)
                 .body("by", equalTo("team"));
+        // since: the calls started then or later (the JSON call started on 5 March, the WebVTT one on 6 March)
+        JsonPath sinceSixth = Api.as(t.admin()).queryParam("since", "2026-03-06T00:00:00+01:00")
+                .get("/api/v1/calls/aggregates").then().statusCode(200).body(group + ".calls", equalTo(1))
+                .extract().jsonPath();
+        assertEquals(Instant.parse("2026-03-05T23:00:00Z"), OffsetDateTime.parse(sinceSixth.getString("since"))
+                .toInstant());
+        assertEquals(ratios.get(1), sinceSixth.getDouble(group + ".meanTalkRatio"), 1e-6);
+        Api.as(t.admin()).queryParam("since", "2026-03-07T00:00:00Z").get("/api/v1/calls/aggregates")
+                .then().statusCode(200).body("groups.key", not(hasItem(t.repEast().userId())));
+        Api.as(t.admin()).queryParam("since", "last monday").get("/api/v1/calls/aggregates").then().statusCode(400)
+                .body("detail", containsString("since must be an ISO 8601 time with an offset"));
     }
 
     @Test

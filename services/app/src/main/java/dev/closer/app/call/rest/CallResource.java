@@ -81,12 +81,14 @@ public class CallResource {
     @Path("aggregates")
     @Operation(summary = "Per rep or per team: calls, mean and histogram of talk ratio against the 43% reference, "
             + "mean longest monologue, mean questions, mean patience", description = "by=rep (default) or team; "
-            + "over the analysed calls the caller may see.")
-    public CallQueries.Aggregates aggregates(@QueryParam("by") @DefaultValue("rep") String by) throws Exception {
+            + "over the analysed calls the caller may see; since (optional, ISO 8601 with an offset): only calls "
+            + "started at or after it, e.g. this week's.")
+    public CallQueries.Aggregates aggregates(@QueryParam("by") @DefaultValue("rep") String by,
+                                             @QueryParam("since") String since) throws Exception {
         if (!"rep".equals(by) && !"team".equals(by)) {
-            throw new BadRequestException("by must be rep or team");
+            throw new BadRequestException("by must be rep or team; got \"" + by + "\"");
         }
-        return queries.aggregates(Caller.of(identity), by);
+        return queries.aggregates(Caller.of(identity), by, CallIntake.time("since", since));
     }
 
     @GET
