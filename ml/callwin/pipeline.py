@@ -208,15 +208,16 @@ def run(name, records, y, categorical, numeric, dataset, cfg=None, groups=None, 
         numeric, dropped = drop_constant(records, numeric)
         log(f"{name}: {len(y)} rows, {int(y.sum())} positive ({y.mean():.1%}); {len(categorical)} categorical, "
             f"{len(numeric)} numeric features" + (f" ({len(dropped)} constant ones dropped)" if dropped else ""))
+        report = Path(report or REPO_ROOT / "ml" / "reports" / name)
+        paths = [report / "metrics.json"] + ([Path(out) / "metrics.json"] if out else [])
+        same = {"model": _settings(cfg), "features": _features(categorical, numeric, dropped)}
+        if curves_only:                               # refuse before the CV
+            plots.check_committed(paths, int(len(y)), int(y.sum()), same)
         results, oof, seconds = cross_validate(records, y, categorical, numeric, cfg, groups, log)
         log(evaluate.format_table(results))
         curves = plots.curve_points(y, oof, SERVED, outcome=outcome)
-        report = Path(report or REPO_ROOT / "ml" / "reports" / name)
         if curves_only:
-            paths = [report / "metrics.json"] + ([Path(out) / "metrics.json"] if out else [])
-            plots.merge_curves(paths, curves, results, curves_only,
-                               same={"model": _settings(cfg), "features": _features(categorical, numeric, dropped)},
-                               log=log)
+            plots.merge_curves(paths, curves, results, curves_only, same=same, log=log)
             return curves
         ablation = {}
         for label, drop in (ablations or {}).items():

@@ -456,14 +456,16 @@ def _run(ds, cfg, log):
     report.mkdir(parents=True, exist_ok=True)
     log(f"{spec_obj.name}: {len(ds.y)} rows, {pos} converted{' (SYNTHETIC)' if spec_obj.synthetic else ''}; "
         f"{cfg['folds']}-fold CV ...")
+    settings = {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()
+                if k in evaluate.DEEP_KEYS + ["min_count", "opset", "folds"]}
+    paths = [report / "metrics.json"] + ([Path(cfg["out"]) / "metrics.json"] if cfg["out"] else [])
+    if cfg.get("curves_only"):                       # refuse before the long part
+        plots.check_committed(paths, len(ds.y), pos, same={"model": settings})
     results, oof, seconds = evaluate.cross_validate_dataset(ds, cfg, log=log)
     table = evaluate.format_table(results)
     log(table)
     curves = plots.curve_points(ds.y, oof, SERVED)
-    settings = {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()
-                if k in evaluate.DEEP_KEYS + ["min_count", "opset", "folds"]}
     if cfg.get("curves_only"):
-        paths = [report / "metrics.json"] + ([Path(cfg["out"]) / "metrics.json"] if cfg["out"] else [])
         plots.merge_curves(paths, curves, results, _command(cfg) + " --curves-only", same={"model": settings},
                            log=log)
         return curves

@@ -117,48 +117,74 @@ def curve_points(y, oof, served, outcome="conversion", bins=10, deciles=10, roc_
 
 
 class NotTheSameRun(Exception):
-    """merge_curves: the committed metrics.json was made with other settings or data than this run."""
+    """--curves-only: the committed metrics.json was made with other settings or data than this run."""
+
+
+def check_committed(paths, rows, positives, same=None):
+    """Before --curves-only runs the cross-validation again: each committed metrics.json must be about the same data
+    (rows, positives) and hold the same settings. same: {key: {setting: value}} of this run (e.g. "model"): each of
+    this run's settings must equal the committed one. Returns, per path, the committed settings this code no longer
+    has ({key: {setting: value}}; a removed option, for the record). Raises NotTheSameRun."""
+    import json
+    unknown = {}
+    for path in paths:
+        committed = json.loads(path.read_text())
+        ds = committed.get("dataset", {})
+        known = ds.get("converted", ds.get("positives"))
+        if (ds.get("rows"), known) != (rows, positives):
+            raise NotTheSameRun(f"{path}: {ds.get('rows')} rows ({known} positive) committed, {rows} ({positives}) "
+                                "now: not the same data")
+        unknown[path] = {}
+        for key, ours in (same or {}).items():
+            theirs, ours = committed.get(key) or {}, json.loads(json.dumps(ours))
+            differ = {k: (theirs.get(k, "(absent)"), v) for k, v in ours.items() if theirs.get(k, "(absent)") != v}
+            if differ:
+                raise NotTheSameRun(f"{path}: `{key}` differs (committed, this run): {differ}: not the same "
+                                    "cross-validation")
+            extra = {k: v for k, v in theirs.items() if k not in ours}
+            if extra:
+                unknown[path][key] = extra
+    return unknown
 
 
 def merge_curves(paths, curves, results, how, same=None, log=print):
     """Add `curves` to committed metrics.json files without retraining (the pipelines' --curves-only): the
-    out-of-fold predictions come from the same seeded cross-validation run again, so its per-fold results must
+    out-of-fold predictions come from the same seeded cross-validation run again, so its per-fold results should
     equal the committed ones. Every other key is kept as it is; `curves.reproduced` says how the points were made
-    and whether the recomputed per-fold figures match (max |difference| over every metric and fold), and
-    `curves.note` says so when they do not. paths: the metrics.json files (report, bundle); results: the recomputed
-    summaries {model: {metric: {"mean", "ci95", "folds"}}}; how: the command; same: {key: value} the committed
-    file must hold as they are (the settings of this run: a changed default would be a different CV). Returns the
-    largest difference."""
+    and whether the recomputed per-fold figures match (max |difference| over every metric and fold, overall and per
+    model), and `curves.note` says so when they do not. paths: the metrics.json files (report, bundle); results: the
+    recomputed summaries {model: {metric: {"mean", "ci95", "folds"}}}; how: the command; same: as check_committed
+    (committed settings the code no longer has are recorded). Returns the largest difference."""
     import json
+    unknown = check_committed(paths, curves["rows"], curves["positives"], same)
     out = []
     for path in paths:
         committed = json.loads(path.read_text())
-        for key, value in (same or {}).items():
-            if json.loads(json.dumps(value)) != committed.get(key):
-                raise NotTheSameRun(f"{path}: `{key}` {committed.get(key)} committed, this run's is {value}: not "
-                                    "the same cross-validation")
-        ds = committed.get("dataset", {})
-        positives = ds.get("converted", ds.get("positives"))
-        if (ds.get("rows"), positives) != (curves["rows"], curves["positives"]):
-            raise NotTheSameRun(f"{path}: {ds.get('rows')} rows ({positives} positive) committed, "
-                               f"{curves['rows']} ({curves['positives']}) now: not the same data")
         old = committed.get("results", {})
         if list(old) != list(results):
             raise NotTheSameRun(f"{path}: models {list(old)} committed, {list(results)} recomputed")
-        worst = max(abs(a - b) for n in results for m in results[n]
-                    for a, b in zip(results[n][m]["folds"], old[n][m]["folds"]))
+        by_model = {n: float(max(abs(a - b) for m in results[n]
+                                 for a, b in zip(results[n][m]["folds"], old[n][m]["folds"]))) for n in results}
+        worst = max(by_model.values())
         for n in results:
             log(f"{path}: {n} ROC-AUC committed {old[n]['roc_auc']['mean']:.6f} (folds "
                 f"{', '.join(f'{v:.6f}' for v in old[n]['roc_auc']['folds'])}), recomputed "
                 f"{results[n]['roc_auc']['mean']:.6f} (folds "
                 f"{', '.join(f'{v:.6f}' for v in results[n]['roc_auc']['folds'])}); pooled out-of-fold "
-                f"{curves['roc'][n]['auc']:.6f}")
-        c = dict(curves, reproduced={"how": how, "matches_committed_results": bool(worst == 0.0),
-                                     "max_abs_fold_difference": float(worst)})
+                f"{curves['roc'][n]['auc']:.6f}; largest difference of any metric in any fold {by_model[n]:.3g}")
+        reproduced = {"how": how, "matches_committed_results": bool(worst == 0.0), "max_abs_fold_difference": worst,
+                      "max_abs_fold_difference_by_model": by_model}
+        if unknown[path]:
+            reproduced["committed_settings_not_in_this_code"] = unknown[path]
+        c = dict(curves, reproduced=reproduced)
         if worst != 0.0:
-            c["note"] = (f"The seeded cross-validation run again to get these points did not reproduce the committed "
-                         f"per-fold figures exactly (largest difference {worst:.2g}): the curves come from that "
-                         "re-run, every other figure in this file from the original run.")
+            differ = [n for n, d in by_model.items() if d != 0.0]
+            auc = ", ".join(f"{n} {results[n]['roc_auc']['mean']:.4f} (committed {old[n]['roc_auc']['mean']:.4f})"
+                            for n in differ)
+            c["note"] = ("The seeded cross-validation, run again to get these points, did not reproduce the committed "
+                         f"per-fold figures exactly for {', '.join(differ)} (largest difference of any metric in any "
+                         f"fold {worst:.2g}; mean ROC-AUC recomputed {auc}): the curves come from that re-run, every "
+                         "other figure in this file from the original run.")
         committed.pop("curves", None)
         committed["curves"] = c
         path.write_text(json.dumps(committed, indent=2) + "\n")

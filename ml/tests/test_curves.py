@@ -57,7 +57,8 @@ def test_a_short_curve_is_kept_whole_and_the_served_model_must_be_compared():
 
 
 def _committed(tmp_path, results):
-    m = {"dataset": {"name": "t", "rows": 2000, "converted": 0}, "results": results, "model": {"epochs": 3},
+    m = {"dataset": {"name": "t", "rows": 2000, "converted": 0}, "results": results,
+         "model": {"epochs": 3, "seq_pool": False},
          "timing": {"total_seconds": 1.5}}
     path = tmp_path / "metrics.json"
     path.write_text(json.dumps(m, indent=2) + "\n")
@@ -82,8 +83,10 @@ def test_merge_curves_adds_curves_and_keeps_every_other_key(tmp_path):
     merged = json.loads(path.read_text())
     assert list(merged) == list(m) + ["curves"]
     assert json.dumps({k: v for k, v in merged.items() if k != "curves"}, indent=2) + "\n" == before
-    assert merged["curves"]["reproduced"] == {"how": "train.py --curves-only", "matches_committed_results": True,
-                                              "max_abs_fold_difference": 0.0}
+    assert merged["curves"]["reproduced"] == {
+        "how": "train.py --curves-only", "matches_committed_results": True, "max_abs_fold_difference": 0.0,
+        "max_abs_fold_difference_by_model": {"deep": 0.0, "logistic_regression": 0.0},
+        "committed_settings_not_in_this_code": {"model": {"seq_pool": False}}}   # an option removed since: recorded
     assert "note" not in merged["curves"] and merged["curves"]["roc"] == curves["roc"]
 
     # a re-run that does not reproduce the committed figures says so; other settings or data are refused
@@ -91,8 +94,12 @@ def test_merge_curves_adds_curves_and_keeps_every_other_key(tmp_path):
     worst = plots.merge_curves([path], curves, other, "again", log=lambda *_: None)
     merged = json.loads(path.read_text())
     assert worst > 0 and merged["curves"]["reproduced"]["matches_committed_results"] is False
-    assert "did not reproduce" in merged["curves"]["note"] and merged["results"] == json.loads(before)["results"]
+    assert merged["curves"]["reproduced"]["max_abs_fold_difference_by_model"]["deep"] > 0
+    assert "did not reproduce the committed per-fold figures exactly for deep, logistic_regression" in \
+        merged["curves"]["note"] and merged["results"] == json.loads(before)["results"]
     with pytest.raises(plots.NotTheSameRun, match="not the same cross-validation"):
         plots.merge_curves([path], curves, results, "x", same={"model": {"epochs": 4}}, log=lambda *_: None)
+    with pytest.raises(plots.NotTheSameRun, match="not the same cross-validation"):     # a setting added since
+        plots.check_committed([path], 2000, curves["positives"], same={"model": {"epochs": 3, "new": 1}})
     with pytest.raises(plots.NotTheSameRun, match="not the same data"):
         plots.merge_curves([path], dict(curves, rows=1999), results, "x", log=lambda *_: None)
