@@ -138,6 +138,9 @@ function axis(name: string, extra: Record<string, unknown> = {}) {
 }
 
 const fixed = (v: number, d = 3) => v.toFixed(d);
+// The legend wraps over up to three rows in a third of the card's width; the plot starts below it.
+const LEGEND = { top: 0, type: 'plain', itemGap: 12, itemWidth: 18, textStyle: { fontSize: 11 } };
+const GRID = { left: 56, right: 16, top: 78, bottom: 48 };
 
 /** ECharts option of the ROC chart: a line per model (the served one thicker and on top) and the chance
  * diagonal. */
@@ -145,8 +148,8 @@ export function rocOption(c: Curves) {
   return {
     tooltip: { trigger: 'item',
       formatter: (p: any) => `${p.seriesName}<br/>FPR ${fixed(p.value[0])}, TPR ${fixed(p.value[1])}` },
-    legend: { top: 0, type: 'scroll' },
-    grid: { left: 56, right: 16, top: 44, bottom: 48 },
+    legend: LEGEND,
+    grid: GRID,
     xAxis: axis('False positive rate'),
     yAxis: axis('True positive rate', { nameGap: 40 }),
     series: [
@@ -167,8 +170,8 @@ export function calibrationOption(c: Curves) {
     tooltip: { trigger: 'item',
       formatter: (p: any) => `${p.seriesName}<br/>predicted ${fixed(p.value[0])}, observed ${fixed(p.value[1])}`
         + (p.value[2] != null ? `<br/>${Number(p.value[2]).toLocaleString('en')} rows` : '') },
-    legend: { top: 0, type: 'scroll' },
-    grid: { left: 56, right: 16, top: 44, bottom: 48 },
+    legend: LEGEND,
+    grid: GRID,
     xAxis: axis('Mean predicted probability'),
     yAxis: axis(`Observed ${c.outcome} rate`, { nameGap: 40 }),
     series: [
@@ -187,8 +190,8 @@ export function calibrationOption(c: Curves) {
 export function liftOption(c: Curves) {
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v: number | null) => (v == null ? '–' : fixed(v, 2)) },
-    legend: { top: 0, type: 'scroll' },
-    grid: { left: 56, right: 16, top: 44, bottom: 48 },
+    legend: LEGEND,
+    grid: GRID,
     xAxis: { type: 'category', name: 'Score decile (1 = highest scores)', nameLocation: 'middle', nameGap: 30,
       data: Array.from({ length: c.deciles }, (_, i) => String(i + 1)) },
     yAxis: { type: 'value', name: 'Lift', nameLocation: 'middle', nameGap: 40, min: 0 },

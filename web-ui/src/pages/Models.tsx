@@ -161,22 +161,23 @@ function CurveCharts({ model }: { model: ModelView }) {
       <h3>Curves {synthetic && <span className="status synthetic">synthetic data</span>}</h3>
       <p className="sub">From the pooled out-of-fold predictions of the cross-validation{dataset?.name ? ` on ${dataset.name}` : ''}
         {synthetic ? ' (synthetic data: how well the model recovers the simulator\'s signals, not real-world performance)' : ''};
-        {' '}{modelLabel(c.served, c.served).toLowerCase()} drawn thicker, its baselines lighter.</p>
+        {' '}{modelLabel(c.served, c.served).toLowerCase()} drawn thicker, its baselines lighter. The AUC in the ROC legend
+        is of the pooled predictions, so it differs a little from the mean over folds in the table.</p>
       {c.note && <p className="sub" role="note">{c.note}</p>}
       <div className="grid three curves">
         <div data-testid="roc-curve">
           <h3>ROC</h3>
-          {c.roc.length ? <EChart option={options.roc} label={`ROC curves of ${about}`} height={320} />
+          {c.roc.length ? <EChart option={options.roc} label={`ROC curves of ${about}`} height={360} />
             : <Empty>No ROC points.</Empty>}
         </div>
         <div data-testid="calibration-curve">
           <h3>Calibration</h3>
-          {c.calibration.length ? <EChart option={options.calibration} label={`Calibration of ${about}`} height={320} />
+          {c.calibration.length ? <EChart option={options.calibration} label={`Calibration of ${about}`} height={360} />
             : <Empty>No calibration points.</Empty>}
         </div>
         <div data-testid="lift-chart">
           <h3>Lift by score decile</h3>
-          {c.lift.length ? <EChart option={options.lift} label={`Lift by score decile of ${about}`} height={320} />
+          {c.lift.length ? <EChart option={options.lift} label={`Lift by score decile of ${about}`} height={360} />
             : <Empty>No lift figures.</Empty>}
         </div>
       </div>
