@@ -103,3 +103,27 @@ def test_merge_curves_adds_curves_and_keeps_every_other_key(tmp_path):
         plots.check_committed([path], 2000, curves["positives"], same={"model": {"epochs": 3, "new": 1}})
     with pytest.raises(plots.NotTheSameRun, match="not the same data"):
         plots.merge_curves([path], dict(curves, rows=1999), results, "x", log=lambda *_: None)
+
+
+@pytest.mark.parametrize("bundle, report, served", [("lead-score/v1", "sales-world", "deep"),
+                                                     ("call-win/v1", "sales-world-calls", "mlp"),
+                                                     (None, "persuasionforgood", "mlp")])
+def test_committed_curves_belong_to_their_metrics(bundle, report, served):
+    """The curves added to committed metrics.json by --curves-only: one per model of `results`, the served model
+    named, the same in the report and the bundle, and how they were made (reproduced) recorded."""
+    from leadscore.data import REPO_ROOT
+    m = json.loads((REPO_ROOT / "ml/reports" / report / "metrics.json").read_text())
+    if bundle is not None:
+        assert json.loads((REPO_ROOT / "ml/models" / bundle / "metrics.json").read_text())["curves"] == m["curves"]
+    c = m["curves"]
+    assert c["served"] == served and c["models"] == list(m["results"])
+    assert (c["rows"], c["positives"]) == (m["dataset"]["rows"], m["dataset"]["converted"])
+    assert c["reproduced"]["how"].endswith("--curves-only")
+    assert ("note" in c) is (not c["reproduced"]["matches_committed_results"])
+    for name in c["models"]:
+        r = c["roc"][name]
+        assert len(r["fpr"]) <= 100 and (r["fpr"][0], r["tpr"][0], r["fpr"][-1], r["tpr"][-1]) == (0, 0, 1, 1)
+        assert r["fpr"] == sorted(r["fpr"]) and r["tpr"] == sorted(r["tpr"])
+        assert abs(r["auc"] - m["results"][name]["roc_auc"]["mean"]) < 0.02      # pooled vs mean over folds
+        assert abs(c["lift"][name][0] - m["results"][name]["lift_top_decile"]["mean"]) < 0.2
+        assert sum(c["calibration"][name]["n"]) <= c["rows"] and min(c["calibration"][name]["n"]) >= 5
