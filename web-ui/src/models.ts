@@ -138,7 +138,7 @@ function axis(name: string, extra: Record<string, unknown> = {}) {
 }
 
 const fixed = (v: number, d = 3) => v.toFixed(d);
-// The legend wraps over up to three rows in a third of the card's width; the plot starts below it.
+// The legend wraps over up to three rows in half the card's width; the plot starts below it.
 const LEGEND = { top: 0, type: 'plain', itemGap: 12, itemWidth: 18, textStyle: { fontSize: 11 } };
 const GRID = { left: 56, right: 16, top: 78, bottom: 48 };
 
@@ -191,7 +191,7 @@ export function liftOption(c: Curves) {
   return {
     tooltip: { trigger: 'axis', valueFormatter: (v: number | null) => (v == null ? '–' : fixed(v, 2)) },
     legend: LEGEND,
-    grid: GRID,
+    grid: { ...GRID, top: 48 }, // full width: the legend takes one row
     xAxis: { type: 'category', name: 'Score decile (1 = highest scores)', nameLocation: 'middle', nameGap: 30,
       data: Array.from({ length: c.deciles }, (_, i) => String(i + 1)) },
     yAxis: { type: 'value', name: 'Lift', nameLocation: 'middle', nameGap: 40, min: 0 },

@@ -164,22 +164,22 @@ function CurveCharts({ model }: { model: ModelView }) {
         {' '}{modelLabel(c.served, c.served).toLowerCase()} drawn thicker, its baselines lighter. The AUC in the ROC legend
         is of the pooled predictions, so it differs a little from the mean over folds in the table.</p>
       {c.note && <p className="sub" role="note">{c.note}</p>}
-      <div className="grid three curves">
+      <div className="grid two curves">
         <div data-testid="roc-curve">
           <h3>ROC</h3>
-          {c.roc.length ? <EChart option={options.roc} label={`ROC curves of ${about}`} height={360} />
+          {c.roc.length ? <EChart option={options.roc} label={`ROC curves of ${about}`} height={380} />
             : <Empty>No ROC points.</Empty>}
         </div>
         <div data-testid="calibration-curve">
           <h3>Calibration</h3>
-          {c.calibration.length ? <EChart option={options.calibration} label={`Calibration of ${about}`} height={360} />
+          {c.calibration.length ? <EChart option={options.calibration} label={`Calibration of ${about}`} height={380} />
             : <Empty>No calibration points.</Empty>}
         </div>
-        <div data-testid="lift-chart">
-          <h3>Lift by score decile</h3>
-          {c.lift.length ? <EChart option={options.lift} label={`Lift by score decile of ${about}`} height={360} />
-            : <Empty>No lift figures.</Empty>}
-        </div>
+      </div>
+      <div data-testid="lift-chart">
+        <h3>Lift by score decile</h3>
+        {c.lift.length ? <EChart option={options.lift} label={`Lift by score decile of ${about}`} height={320} />
+          : <Empty>No lift figures.</Empty>}
       </div>
     </div>
   );
