@@ -34,6 +34,8 @@ describe('metrics', () => {
     const callWin = { results: { gradient_boosting: {}, logistic_regression: {}, mlp: {} }, curves: { served: 'mlp' } };
     expect(servedModel(callWin)).toBe('mlp');
     expect(servedModel(metrics)).toBe('deep');
+    expect(servedModel({ results: { mlp: {}, mlp_no_text: {} } })).toBe('mlp'); // no curves: the first one written
+    expect(servedModel(null)).toBe('deep');
     expect(metricRows(callWin).map((r) => r.model)).toEqual(['mlp', 'gradient_boosting', 'logistic_regression']);
     expect(modelLabel('mlp', 'mlp')).toBe('Exported model (mlp)');
     expect(modelLabel('deep', 'mlp')).toBe('Deep');

@@ -25,11 +25,14 @@ function interval(v: any): Interval | null {
 
 /**
  * The model the version serves (the others in metrics.results are its baselines): metrics.curves.served where ml/
- * wrote curves (lead-score: deep; call-win and reply-score: mlp), else "deep" (lead-score's bundles before curves).
+ * wrote curves (lead-score: deep; call-win and reply-score: mlp); else deep when evaluated, else the first model in
+ * metrics.results (ml/'s pipelines write the exported one first).
  */
 export function servedModel(metrics: Record<string, any> | null | undefined): string {
   const s = metrics?.curves?.served;
-  return typeof s === 'string' && s ? s : 'deep';
+  if (typeof s === 'string' && s) return s;
+  const results = metrics?.results && typeof metrics.results === 'object' ? Object.keys(metrics.results) : [];
+  return results.includes('deep') || results.length === 0 ? 'deep' : results[0];
 }
 
 /** One row per evaluated model in metrics.results (the served model first), or [] when there are none. */
