@@ -31,6 +31,7 @@ from leadscore import dataset_spec, evaluate, features, model, onnx_numpy, plots
 from leadscore.data import REPO_ROOT
 
 MODELS = ["mlp", "logistic_regression", "gradient_boosting"]
+SERVED = "mlp"                  # the model exported; the others are its baselines
 # The MLP's settings. Changed once after seeing CV results (so the MLP's figures are somewhat optimistic; LR and GBM
 # were never tuned): the first settings, hidden (32,), num_bins 8, epochs 60, dropout 0.1, weight_decay 1e-3, gave
 # ROC-AUC 0.7426 (sales world) and 0.5850 (persuasionforgood), below LR on both: too many inputs (8 bins per
@@ -189,10 +190,14 @@ def export_version(records, y, categorical, numeric, cfg, out, trained_on, log=p
 
 # ----------------------------------------------------------------------------- run + report
 def run(name, records, y, categorical, numeric, dataset, cfg=None, groups=None, report=None, out=None,
-        card_notes=(), timing=None, ablations=None, outcome="deal-won", log=print):
-    """CV -> report (metrics.json, card.md, roc.png, calibration.png, lift.png) -> with out: export. records: one
-    dict of features per row (as CallFeaturesCommand writes them, plus tone aggregates where used). outcome: what y
-    counts, in the plots' axis labels ("donation", "deal-won")."""
+        card_notes=(), timing=None, ablations=None, outcome="deal-won", curves_only=None, log=print):
+    """CV -> report (metrics.json, card.md, roc.png, calibration.png, lift.png; metrics.json's `curves` holds the
+    plots' points) -> with out: export. records: one dict of features per row (as CallFeaturesCommand writes them,
+    plus tone aggregates where used). outcome: what y counts, in the plots' axis labels ("donation", "deal-won").
+
+    curves_only (the command that asked): no ablations, no export, no plots or card: the CV alone, whose curve
+    points are added to the metrics.json already in report (and out), every other key unchanged
+    (plots.merge_curves compares the recomputed per-fold figures with the committed ones)."""
     cfg = {**CV, **NET, **(cfg or {})}
     with threadpool_limits(limits=cfg["threads"]):
         import torch
@@ -203,21 +208,28 @@ def run(name, records, y, categorical, numeric, dataset, cfg=None, groups=None, 
         numeric, dropped = drop_constant(records, numeric)
         log(f"{name}: {len(y)} rows, {int(y.sum())} positive ({y.mean():.1%}); {len(categorical)} categorical, "
             f"{len(numeric)} numeric features" + (f" ({len(dropped)} constant ones dropped)" if dropped else ""))
+        report = Path(report or REPO_ROOT / "ml" / "reports" / name)
+        paths = [report / "metrics.json"] + ([Path(out) / "metrics.json"] if out else [])
+        same = {"model": _settings(cfg), "features": _features(categorical, numeric, dropped)}
+        if curves_only:                               # refuse before the CV
+            plots.check_committed(paths, int(len(y)), int(y.sum()), same)
         results, oof, seconds = cross_validate(records, y, categorical, numeric, cfg, groups, log)
         log(evaluate.format_table(results))
+        curves = plots.curve_points(y, oof, SERVED, outcome=outcome)
+        if curves_only:
+            plots.merge_curves(paths, curves, results, curves_only, same=same, log=log)
+            return curves
         ablation = {}
         for label, drop in (ablations or {}).items():
             log(f"ablation {label}: without {', '.join(drop)}")
             r, _, _ = cross_validate(records, y, [c for c in categorical if c not in drop],
                                      [n for n in numeric if n not in drop], cfg, groups, log)
             ablation[label] = {"without": list(drop), "roc_auc": {n: r[n]["roc_auc"] for n in MODELS}}
-        report = Path(report or REPO_ROOT / "ml" / "reports" / name)
         report.mkdir(parents=True, exist_ok=True)
         metrics = {
             "dataset": {"name": name, "rows": int(len(y)), "converted": int(y.sum()),
                         "positive_rate": float(y.mean()), **dataset},
-            "features": {"categorical": list(categorical), "numeric": list(numeric), "dropped": dropped,
-                         "transforms": {n: transform_of(n) for n in numeric}},
+            "features": _features(categorical, numeric, dropped),
             "results": results,
             "comparison": comparison(results),
             "ablation": ablation,
@@ -226,7 +238,7 @@ def run(name, records, y, categorical, numeric, dataset, cfg=None, groups=None, 
                    "grouped_by": "dealId" if groups is not None else None,
                    "interval": "95% t-interval over folds: mean +- t(0.975, k-1) * sd(ddof=1) / sqrt(k)",
                    "same_folds_for_all_models": True},
-            "model": {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()},
+            "model": _settings(cfg),
             "baselines": {"logistic_regression": "LogisticRegression(C=1, max_iter=5000) on one-hot categoricals + "
                                                  "the z-scored numerics (clipped to +-10), not recalibrated",
                           "gradient_boosting": "HistGradientBoostingClassifier(max_iter=150, learning_rate=0.05, "
@@ -240,6 +252,7 @@ def run(name, records, y, categorical, numeric, dataset, cfg=None, groups=None, 
             metrics["final_model"], metrics["export"] = info, export
             metrics["timing"]["final_fit_and_export_seconds"] = round(time.time() - t1, 1)
         metrics["timing"]["pipeline_seconds"] = round(time.time() - t0, 1)
+        metrics["curves"] = curves
         synthetic = bool(dataset.get("synthetic"))
         plots.write_all(report, y, oof, name, synthetic, outcome=outcome)
         md = card(metrics, card_notes)
@@ -249,6 +262,15 @@ def run(name, records, y, categorical, numeric, dataset, cfg=None, groups=None, 
         log(f"wrote {dataset_spec.display_path(report)}: metrics.json, card.md, roc.png, calibration.png, lift.png "
             f"({metrics['timing']['pipeline_seconds']:.0f} s)")
         return metrics
+
+
+def _settings(cfg):
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()}
+
+
+def _features(categorical, numeric, dropped):
+    return {"categorical": list(categorical), "numeric": list(numeric), "dropped": dropped,
+            "transforms": {n: transform_of(n) for n in numeric}}
 
 
 def card(metrics, notes=()):

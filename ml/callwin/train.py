@@ -2,6 +2,8 @@
 
     /usr/bin/python3 ml/callwin/train.py persuasionforgood          # -> ml/reports/persuasionforgood
     /usr/bin/python3 ml/callwin/train.py sales-world --out ml/models/call-win/v1   # -> ml/reports/sales-world-calls
+    # add the plots' points (`curves`) to the committed metrics.json files: the CV alone, nothing retrained or exported
+    /usr/bin/python3 ml/callwin/train.py sales-world --out ml/models/call-win/v1 --curves-only
 
 Needs Java: deploy/local/call-features.sh (ingest's CallFeaturesCommand) for the call features, and for
 persuasionforgood deploy/local/embed.sh (services/inference, BGE-small) for the prospect's tone. Both are cached
@@ -65,7 +67,8 @@ def persuasion(args):
              "No model is exported from these data: serving scores sales calls (ml/models/call-win/v1), and these "
              "features include tone aggregates serving does not compute yet."]
     pipeline.run("persuasionforgood", records, y, [], numeric, dataset, cfg=args.cfg, report=args.report,
-                 card_notes=notes, ablations={"no_tone": data.TONE_FEATURES}, outcome="donation",
+                 curves_only=args.curves_only, card_notes=notes, ablations={"no_tone": data.TONE_FEATURES},
+                 outcome="donation",
                  timing={"rows_and_features_seconds": round(prep, 1),
                          "call_features_seconds": None if f_seconds is None else round(f_seconds, 1),
                          "embedding_seconds": None if e_seconds is None else round(e_seconds, 1)})
@@ -105,7 +108,8 @@ def sales_world(args):
              "No tone features: serving would need the encoder + tone head per utterance first; the persuasion "
              "report measures what tone adds there."]
     pipeline.run("sales-world-calls", records, y, categorical, numeric, dataset, cfg=args.cfg, groups=groups,
-                 report=args.report, out=args.out, card_notes=notes, outcome="deal-won",
+                 report=args.report, out=args.out, curves_only=args.curves_only, card_notes=notes,
+                 outcome="deal-won",
                  ablations={"no_context": categorical,
                             "metrics_only": categorical + [n for n in numeric if "Mentions" in n]},
                  timing={"rows_and_features_seconds": round(prep, 1),
@@ -123,10 +127,15 @@ def main(argv=None):
     ap.add_argument("--work", default=".closer/callwin", help="cache dir (relative to the repo root)")
     ap.add_argument("--seed_world", type=int, default=7)
     ap.add_argument("--leads", type=int, default=3000)
+    ap.add_argument("--curves-only", dest="curves_only", action="store_true",
+                    help="no ablations, export, plots or card: run the seeded CV again and add its curve points "
+                         "(`curves`) to the metrics.json already in the report (and --out), every other key unchanged")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="override a model or CV setting (pipeline.NET, pipeline.CV), e.g. --set epochs=30 "
                          "--set hidden=16,8")
     args = ap.parse_args(argv)
+    if args.curves_only:
+        args.curves_only = "/usr/bin/python3 ml/callwin/train.py " + " ".join(sys.argv[1:] if argv is None else argv)
     args.cfg = {}
     for kv in args.set:
         key, _, value = kv.partition("=")

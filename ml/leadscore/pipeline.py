@@ -8,9 +8,13 @@
 Steps: load the rows the spec describes -> refuse below MIN_PER_CLASS converted or unconverted rows ->
 stratified k-fold CV (same folds) of the deep model, the deep model without its sequence encoder (when the
 data have timelines), logistic regression and gradient boosting -> metrics.json, card.md, roc.png,
-calibration.png, lift.png into --report (default ml/reports/<dataset name>) -> with --out, fit the deep
-model on all rows and write model.onnx, features.json, parity.jsonl, metrics.json, card.md there, then
-re-run the exported graph (numpy evaluator) on the parity inputs as a self-check (|diff| <= 1e-5).
+calibration.png, lift.png into --report (default ml/reports/<dataset name>; metrics.json's `curves` holds the
+plots' points) -> with --out, fit the deep model on all rows and write model.onnx, features.json, parity.jsonl,
+metrics.json, card.md there, then re-run the exported graph (numpy evaluator) on the parity inputs as a self-check
+(|diff| <= 1e-5).
+
+--curves-only adds `curves` to the metrics.json files already in --report (and --out) from the same seeded CV run
+again, without training the final model or exporting anything (plots.merge_curves).
 
 Hyperparameters: DEFAULTS below, overridden by the spec's `model:` section, overridden by flags.
 """
@@ -55,6 +59,7 @@ DEFAULTS = {
 }
 TYPES = {"hidden": "ints"}
 MODEL_NAME = "lead-score"
+SERVED = "deep"                            # the model exported; the others are its baselines
 METRIC_NAMES = {"roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "brier": "Brier", "lift_top_decile": "lift@10%",
                 "ece": "ECE"}
 
@@ -79,6 +84,10 @@ def parser():
     ap.add_argument("--report", default=None, help="report dir (default: ml/reports/<dataset name>)")
     ap.add_argument("--out", default=None, help="export the model fitted on all rows here (e.g. "
                                                 "ml/models/lead-score/v1); nothing is exported without it")
+    ap.add_argument("--curves-only", dest="curves_only", action="store_true",
+                    help="no training or export: run the seeded CV again and add its curve points (`curves`) to the "
+                         "metrics.json already in --report (and --out), every other key unchanged; the recomputed "
+                         "per-fold figures are compared with the committed ones")
     for name, value in DEFAULTS.items():
         shown = ",".join(map(str, value)) if isinstance(value, tuple) else value
         ap.add_argument(f"--{name}", default=None, help=f"default {shown} (or the spec's model: section)")
@@ -96,7 +105,7 @@ def config(argv, spec):
     for name in DEFAULTS:
         if args[name] is not None:
             cfg[name] = _parse(name, args[name])
-    cfg.update({k: args[k] for k in ("spec", "datasets", "export", "report", "out")})
+    cfg.update({k: args[k] for k in ("spec", "datasets", "export", "report", "out", "curves_only")})
     if cfg["version"] is None:
         cfg["version"] = Path(cfg["out"]).name if cfg["out"] else "dev"
     return cfg
@@ -447,9 +456,19 @@ def _run(ds, cfg, log):
     report.mkdir(parents=True, exist_ok=True)
     log(f"{spec_obj.name}: {len(ds.y)} rows, {pos} converted{' (SYNTHETIC)' if spec_obj.synthetic else ''}; "
         f"{cfg['folds']}-fold CV ...")
+    settings = {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()
+                if k in evaluate.DEEP_KEYS + ["min_count", "opset", "folds"]}
+    paths = [report / "metrics.json"] + ([Path(cfg["out"]) / "metrics.json"] if cfg["out"] else [])
+    if cfg.get("curves_only"):                       # refuse before the long part
+        plots.check_committed(paths, len(ds.y), pos, same={"model": settings})
     results, oof, seconds = evaluate.cross_validate_dataset(ds, cfg, log=log)
     table = evaluate.format_table(results)
     log(table)
+    curves = plots.curve_points(ds.y, oof, SERVED)
+    if cfg.get("curves_only"):
+        plots.merge_curves(paths, curves, results, _command(cfg) + " --curves-only", same={"model": settings},
+                           log=log)
+        return curves
     metrics = {
         "dataset": ds.describe(),
         "results": results,
@@ -457,8 +476,7 @@ def _run(ds, cfg, log):
         "cv": {"folds": cfg["folds"], "seed": cfg["seed"], "stratified": True,
                "interval": "95% t-interval over folds: mean +- t(0.975, k-1) * sd(ddof=1) / sqrt(k)",
                "same_folds_for_all_models": True},
-        "model": {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()
-                  if k in evaluate.DEEP_KEYS + ["min_count", "opset", "folds"]},
+        "model": settings,
         "baselines": {"logistic_regression": "LogisticRegression(C=1, max_iter=5000) on one-hot categoricals + "
                                              "normalised numerics (+ standardised sequence aggregates)",
                       "gradient_boosting": "HistGradientBoostingClassifier(max_iter=150, learning_rate=0.05, "
@@ -496,6 +514,7 @@ def _run(ds, cfg, log):
         log(f"exported {out}: model.onnx, features.json, reference.json, parity.jsonl ({len(p_inputs)} lines, onnx-vs-torch max "
             f"|diff| {max_diff:.2e})")
     metrics["timing"]["total_seconds"] = round(time.time() - t0, 1)
+    metrics["curves"] = curves
     plots.write_all(report, ds.y, oof, spec_obj.name, spec_obj.synthetic)
     commands = [_command(cfg)]
     card = card_markdown(spec_obj, fspec, metrics, cfg, commands)
@@ -526,7 +545,7 @@ def main(argv=None):
         cfg = config(argv, spec)
         ds = dataset_spec.load_dataset(spec, cfg["datasets"], cfg["export"])
         run(ds, cfg)
-    except (FileNotFoundError, data.InsufficientDataError, dataset_spec.SpecError) as e:
+    except (FileNotFoundError, data.InsufficientDataError, dataset_spec.SpecError, plots.NotTheSameRun) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     return 0

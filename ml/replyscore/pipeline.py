@@ -370,6 +370,7 @@ def _run(rows, text, cfg, embed, world, log):
         fspec = contract.build_spec([r["record"] for r in rows], cfg["min_count"], trained_on=DATASET,
                                     version=cfg["version"])
     metrics["timing"]["pipeline_seconds"] = round(time.time() - t0, 1)
+    metrics["curves"] = plots.curve_points(y, oof, "mlp", outcome="reply")   # the plots' points; mlp is exported
     plots.write_all(report, y, oof, DATASET, synthetic=True, outcome="reply")
     from replyscore import card
     text_md = card.markdown(metrics, fspec, cfg)

@@ -142,6 +142,22 @@ def test_end_to_end_report_and_export_with_parity(tmp_path):
     for f in ("metrics.json", "card.md", "roc.png", "calibration.png"):
         assert (tmp_path / "r" / f).exists()
     _check_bundle(tmp_path / "v1")
+    c = m["curves"]                                   # the plots' points, in the report's and the bundle's file
+    assert c["served"] == "mlp" and c["models"] == list(m["results"]) and c["outcome"] == "deal-won"
+    assert set(c["roc"]) == set(c["calibration"]) == set(c["lift"]) == set(m["results"])
+    assert json.loads((tmp_path / "v1" / "metrics.json").read_text()) == m
+
+    # --curves-only: the CV again, merged into both files; every other key as it was, the figures reproduced
+    for f in ("r", "v1"):
+        (tmp_path / f / "metrics.json").write_text(json.dumps({k: v for k, v in m.items() if k != "curves"}))
+    again = pipeline.run("t", rows, y, ["callType", "dealTier"], numeric, {"synthetic": True, "source": "test"},
+                         cfg={"folds": 3, "crossfit": 2, "epochs": 5, "min_count": 5}, groups=groups,
+                         report=tmp_path / "r", out=tmp_path / "v1", curves_only="train.py --curves-only",
+                         log=lambda *_: None)
+    for f in ("r", "v1"):
+        merged = json.loads((tmp_path / f / "metrics.json").read_text())
+        assert merged["curves"].pop("reproduced")["matches_committed_results"] is True
+        assert merged == m and again == m["curves"]
 
 
 def _check_bundle(folder):

@@ -36,6 +36,14 @@ def _check_report(folder, models, rows, synthetic=True):
         assert set(m["results"][name]) == METRICS
         for r in m["results"][name].values():
             assert set(r) >= {"mean", "ci95"} and len(r["ci95"]) == 2 and r["ci95"][0] <= r["mean"] <= r["ci95"][1]
+    c = m["curves"]                                   # the plots' points, for the app's Models page
+    assert c["served"] == "deep" and c["models"] == models and c["rows"] == rows
+    assert set(c["roc"]) == set(c["calibration"]) == set(c["lift"]) == set(models)
+    for name in models:
+        r = c["roc"][name]
+        assert len(r["fpr"]) == len(r["tpr"]) <= 100 and r["fpr"][0] == 0 and (r["fpr"][-1], r["tpr"][-1]) == (1, 1)
+        assert len(c["lift"][name]) == 10 and len(c["calibration"][name]["n"]) >= 1
+    assert "reproduced" not in c                      # a full run's own predictions
     card = (folder / "card.md").read_text()
     assert ("SYNTHETIC" in card) is synthetic
     for d in m["dataset"]["dropped_columns"]:
@@ -126,6 +134,27 @@ def test_report_only_without_out(csv_run, tmp_path):
     assert {p.name for p in (tmp_path / "r").iterdir()} == {"metrics.json", "card.md", "roc.png", "calibration.png",
                                                             "lift.png"}
     assert "export" not in json.loads((tmp_path / "r" / "metrics.json").read_text())
+
+
+def test_curves_only_adds_the_same_curves_and_changes_nothing_else(csv_run, tmp_path):
+    """--curves-only on a run's folders: the seeded CV again, its curves merged into both metrics.json files; no
+    other file is written and every other key stays as it was (the run is repeatable, so the figures match)."""
+    ran = json.loads((csv_run / "report" / "metrics.json").read_text())
+    stripped = {k: v for k, v in ran.items() if k != "curves"}
+    for d in ("r", "o"):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "metrics.json").write_text(json.dumps(stripped, indent=2) + "\n")
+    args = ["--spec", str(csv_run / "spec.yaml"), "--datasets", str(csv_run / "data"), "--report",
+            str(tmp_path / "r"), "--out", str(tmp_path / "o"), "--version", "v9", "--curves-only"] + FAST
+    assert train.main(args) == 0
+    for d in ("r", "o"):
+        assert [p.name for p in (tmp_path / d).iterdir()] == ["metrics.json"]
+        m = json.loads((tmp_path / d / "metrics.json").read_text())
+        reproduced = m["curves"].pop("reproduced")
+        assert m == ran
+        assert reproduced["matches_committed_results"] is True and reproduced["max_abs_fold_difference"] == 0
+        assert reproduced["how"].endswith("--curves-only")
+    assert train.main(args[:-len(FAST)] + FAST + ["--epochs", "7"]) == 2      # other settings: refused
 
 
 def test_cli_errors_exit_2_with_a_message(csv_run, tmp_path, capsys):

@@ -305,6 +305,7 @@ def test_exported_bundle_agrees_with_its_features_json_and_parity(exported):
     for name in ("metrics.json", "card.md", "roc.png", "calibration.png", "lift.png"):
         assert (report / name).is_file()
     assert set(metrics["results"]) == set(pipeline.MODELS)
+    assert metrics["curves"]["served"] == "mlp" and set(metrics["curves"]["roc"]) == set(pipeline.MODELS)
     assert set(metrics["results"]["mlp"]) == set(evaluate.METRICS)
     assert set(metrics["sensitivity"]) == set(variants.VARIANTS)
     assert "SYNTHETIC" in (folder / "card.md").read_text()

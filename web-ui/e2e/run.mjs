@@ -230,6 +230,11 @@ try {
     const actions = page.locator('table.versions').getByRole('button', { name: /Activate|Roll back/ });
     assert(await actions.count() > 0, 'an admin is offered no Activate or Roll back');
     await page.getByTestId('drift').locator('.chart svg').waitFor({ timeout: 10000 });
+    if (WORLD) {
+      // the bundled lead-score/v1's metrics.json carries its curve points (ml/ `curves`): its ROC chart is drawn
+      await page.locator('table.versions [data-version="lead-score/v1"] th button').click();
+      await page.getByTestId('version-detail').getByTestId('roc-curve').locator('.chart svg').waitFor({ timeout: 10000 });
+    }
     await shot(page, '05-models');
   });
 

@@ -3,7 +3,10 @@ import { api, ApiError, type BatchRun, type Drift, type ModelView } from '../api
 import { EChart } from '../components/EChart';
 import { Async, Empty } from '../components/State';
 import { dateTime, duration, pct, relative } from '../format';
-import { curves, driftFeatures, metricRows, modelLabel, progress, sortVersions } from '../models';
+import {
+  calibrationOption, curves, driftFeatures, liftOption, metricRows, modelLabel, progress, rocOption,
+  servedModel, sortVersions,
+} from '../models';
 import { can, type Me } from '../session';
 import { useApi } from '../useApi';
 
@@ -95,20 +98,20 @@ export function Models({ me }: { me: Me }) {
 
 function VersionDetail({ model }: { model: ModelView }) {
   const rows = metricRows(model.metrics);
+  const served = servedModel(model.metrics);
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis' },
     legend: { top: 0, itemGap: 24 },
     grid: { left: 150, right: 24, top: 32, bottom: 28 },
     xAxis: { type: 'value', min: 0, max: 1 },
-    yAxis: { type: 'category', data: rows.map((r) => modelLabel(r.model)), inverse: true },
+    yAxis: { type: 'category', data: rows.map((r) => modelLabel(r.model, served)), inverse: true },
     series: [
       { type: 'bar', name: 'ROC AUC', data: rows.map((r) => r.rocAuc?.mean ?? null) },
       { type: 'bar', name: 'PR AUC', data: rows.map((r) => r.prAuc?.mean ?? null) },
       { type: 'bar', name: 'Brier (lower is better)', data: rows.map((r) => r.brier?.mean ?? null) },
     ],
-  }), [rows]);
+  }), [rows, served]);
   const dataset = model.metrics?.dataset;
-  const exported = curves(model.metrics);
   return (
     <div className="card" data-testid="version-detail">
       <h2>{model.name}/{model.version} <span className={`status ${model.status}`}>{model.status}</span></h2>
@@ -127,7 +130,7 @@ function VersionDetail({ model }: { model: ModelView }) {
               <tbody>
                 {rows.map((r) => (
                   <tr key={r.model}>
-                    <th scope="row">{modelLabel(r.model)}</th>
+                    <th scope="row">{modelLabel(r.model, served)}</th>
                     <td className="num">{r.rocAuc ? `${r.rocAuc.mean.toFixed(3)}${r.rocAuc.low != null ? ` (${r.rocAuc.low.toFixed(3)}–${r.rocAuc.high!.toFixed(3)})` : ''}` : '–'}</td>
                     <td className="num">{r.prAuc ? r.prAuc.mean.toFixed(3) : '–'}</td>
                     <td className="num">{r.brier ? r.brier.mean.toFixed(3) : '–'}</td>
@@ -137,10 +140,47 @@ function VersionDetail({ model }: { model: ModelView }) {
             </table>
           </>
         )}
-      <p className="sub">{exported.length
-        ? `Curves exported: ${exported.join(', ')}.`
-        : 'ROC, calibration and lift curves: ml/ does not export curve points in metrics.json yet, so only the summary metrics are plotted.'}</p>
+      <CurveCharts model={model} />
       {model.status === 'shadow' && <ShadowComparison model={model} />}
+    </div>
+  );
+}
+
+function CurveCharts({ model }: { model: ModelView }) {
+  const c = useMemo(() => curves(model.metrics), [model.metrics]);
+  const options = useMemo(() => (c ? { roc: rocOption(c), calibration: calibrationOption(c), lift: liftOption(c) } : null), [c]);
+  const id = `${model.name}/${model.version}`;
+  if (!c || !options) {
+    return <Empty>No ROC, calibration or lift curves: this version's metrics.json has no curve points.</Empty>;
+  }
+  const dataset = model.metrics?.dataset;
+  const synthetic = dataset?.synthetic === true;
+  const about = `${id}, pooled out-of-fold predictions${dataset?.name ? ` on ${dataset.name}` : ''}${synthetic ? ' (synthetic data)' : ''}`;
+  return (
+    <div data-testid="curves">
+      <h3>Curves {synthetic && <span className="status synthetic">synthetic data</span>}</h3>
+      <p className="sub">From the pooled out-of-fold predictions of the cross-validation{dataset?.name ? ` on ${dataset.name}` : ''}
+        {synthetic ? ' (synthetic data: how well the model recovers the simulator\'s signals, not real-world performance)' : ''};
+        {' '}{modelLabel(c.served, c.served).toLowerCase()} drawn thicker, its baselines lighter. The AUC in the ROC legend
+        is of the pooled predictions, so it differs a little from the mean over folds in the table.</p>
+      {c.note && <p className="sub" role="note">{c.note}</p>}
+      <div className="grid two curves">
+        <div data-testid="roc-curve">
+          <h3>ROC</h3>
+          {c.roc.length ? <EChart option={options.roc} label={`ROC curves of ${about}`} height={380} />
+            : <Empty>No ROC points.</Empty>}
+        </div>
+        <div data-testid="calibration-curve">
+          <h3>Calibration</h3>
+          {c.calibration.length ? <EChart option={options.calibration} label={`Calibration of ${about}`} height={380} />
+            : <Empty>No calibration points.</Empty>}
+        </div>
+      </div>
+      <div data-testid="lift-chart">
+        <h3>Lift by score decile</h3>
+        {c.lift.length ? <EChart option={options.lift} label={`Lift by score decile of ${about}`} height={320} />
+          : <Empty>No lift figures.</Empty>}
+      </div>
     </div>
   );
 }
