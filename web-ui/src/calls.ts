@@ -67,15 +67,9 @@ export interface CallMetrics {
   [key: string]: unknown;
 }
 
-export interface CallDetail {
-  id: string;
-  leadId: string | null;
-  dealId: string | null;
-  ownerId: string | null;
-  title: string | null;
-  startedAt: string | null;
-  durationMs: number;
-  status: 'pending' | 'analysed' | 'failed';
+/** The call itself is the list's; its metrics are in analysis. */
+export interface CallDetail extends Pick<CallSummary,
+  'id' | 'leadId' | 'dealId' | 'ownerId' | 'title' | 'startedAt' | 'durationMs' | 'status'> {
   analysisError: string | null;
   utterances: Utterance[];
   analysis: {
