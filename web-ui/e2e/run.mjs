@@ -236,6 +236,22 @@ try {
       await page.getByTestId('version-detail').getByTestId('roc-curve').locator('.chart svg').waitFor({ timeout: 10000 });
     }
     await shot(page, '05-models');
+    // the models served from files: listed with their state; call-win/v1 (loaded by the world's call analyses) shows
+    // its metrics and curves in the same detail card
+    const served = page.getByTestId('served-models');
+    for (const m of ['reply-intent', 'tone', 'reply-score', 'call-win']) {
+      await served.locator(`tr[data-version^="${m}/"]`).waitFor();
+    }
+    if (WORLD) {
+      const row = served.locator('tr[data-version="call-win/v1"]');
+      await row.locator('.status.loaded').waitFor();
+      await row.locator('th button').click();
+      const detail = page.getByTestId('version-detail');
+      await detail.getByRole('heading', { name: /call-win\/v1/ }).waitFor();
+      await detail.locator('table.metrics tbody tr').first().waitFor();
+      await detail.getByTestId('roc-curve').locator('.chart svg').waitFor({ timeout: 10000 });
+      await shot(page, '05b-models-served');
+    }
   });
 
   await check('the emails page lists sequences by sends with reply-rate intervals, and opens one by keyboard', async () => {

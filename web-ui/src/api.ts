@@ -169,6 +169,16 @@ export interface ModelView {
   activatedAt: string | null;
 }
 
+/** A model served from files, not the registry (GET /api/v1/models/served). */
+export interface ServedModel {
+  name: string;
+  version: string;
+  where: string;
+  state: 'loaded' | 'not loaded yet' | 'unavailable';
+  error: string | null;
+  metrics: Record<string, any> | null;
+}
+
 export interface BatchRun {
   id: number;
   trigger: string;

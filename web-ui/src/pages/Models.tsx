@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, ApiError, type BatchRun, type Drift, type ModelView } from '../api';
+import { api, ApiError, type BatchRun, type Drift, type ModelView, type ServedModel } from '../api';
 import { EChart } from '../components/EChart';
 import { Async, Empty } from '../components/State';
 import { dateTime, duration, pct, relative } from '../format';
@@ -23,8 +23,10 @@ export function Models({ me }: { me: Me }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
+  const served = useApi<ServedModel[]>('/api/v1/models/served');
   const versions = useMemo(() => sortVersions(models.data ?? []), [models.data]);
-  const current = versions.find((m) => `${m.name}/${m.version}` === selected)
+  const fromFiles = useMemo(() => (served.data ?? []).map(servedView), [served.data]);
+  const current = [...versions, ...fromFiles].find((m) => `${m.name}/${m.version}` === selected)
     ?? versions.find((m) => m.status === 'active') ?? versions[0];
 
   async function act(label: string, path: string) {
@@ -88,12 +90,55 @@ export function Models({ me }: { me: Me }) {
           )}
         </Async>
       </div>
+      <div className="card" data-testid="served-models">
+        <h2>Served from files</h2>
+        <p className="sub">The text heads and the reply and call-win models are read from the app's model files
+          (closer.models.dir, else the bundles built in), not the registry: each is checked against its parity file
+          when it first loads.</p>
+        <Async data={served} what="the served models" stale isEmpty={(d) => d.length === 0} empty="No model is served from files.">
+          {() => (
+            <table className="versions">
+              <thead>
+                <tr><th scope="col">Model</th><th scope="col">State</th><th scope="col">Read from</th>
+                  <th scope="col" className="num">ROC AUC</th></tr>
+              </thead>
+              <tbody>
+                {(served.data ?? []).map((s, i) => {
+                  const m = fromFiles[i];
+                  const key = `${m.name}/${m.version}`;
+                  const auc = metricRows(m.metrics)[0]?.rocAuc?.mean;
+                  return (
+                    <tr key={key} aria-current={current === m ? 'true' : undefined} data-version={key}>
+                      <th scope="row">
+                        <button type="button" className="link" onClick={() => setSelected(key)}
+                          aria-pressed={current === m}>{key}</button>
+                      </th>
+                      <td><span className={`status ${s.state}`} title={s.error ?? undefined}>{s.state}</span></td>
+                      <td><code>{s.where}</code></td>
+                      <td className="num">{auc != null ? auc.toFixed(3) : '–'}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          )}
+        </Async>
+      </div>
       {current && <VersionDetail model={current} />}
       {can.seeBatch(me.role)
         ? <Batch me={me} />
         : <div className="card"><h2>Batch runs and drift</h2><Empty>Batch runs and drift are shown to managers and admins.</Empty></div>}
     </section>
   );
+}
+
+/** A served model in the registry's shape, for the same detail card (its state as the status). */
+function servedView(s: ServedModel): ModelView {
+  return {
+    name: s.name, version: s.version, status: s.state, source: s.where, sha256: '', metrics: s.metrics,
+    validation: s.state === 'loaded' ? { passed: true } : s.state === 'unavailable' ? { passed: false, error: s.error } : null,
+    registeredBy: null, createdAt: '', validatedAt: null, activatedAt: null,
+  };
 }
 
 function VersionDetail({ model }: { model: ModelView }) {

@@ -1,5 +1,7 @@
 package dev.closer.app.text;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.app.config.CloserConfig;
 import dev.closer.inference.InferenceException;
 import dev.closer.inference.InferenceOptions;
@@ -19,8 +21,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,6 +40,8 @@ public class TextModels {
 
     @Inject
     CloserConfig config;
+    @Inject
+    ObjectMapper json;
 
     private final Lazy<TextEncoder> encoder = new Lazy<>(this::openEncoder);
     private final Lazy<TextClassifier> intent = new Lazy<>(() -> head(config.text().intentModel()));
@@ -70,6 +76,15 @@ public class TextModels {
                 }
             }
             return value;
+        }
+
+        /** loaded, unavailable (it failed to open) or not loaded yet. */
+        synchronized String state() {
+            return failure != null ? "unavailable" : value != null ? "loaded" : "not loaded yet";
+        }
+
+        synchronized String error() {
+            return failure == null ? null : failure.getMessage();
         }
 
         synchronized void close() {
@@ -127,6 +142,44 @@ public class TextModels {
     /** The call-win model ({@code closer.calls.win-model}): p(won) of a call's deal from its per-call features. */
     public TabularModel callWinModel() {
         return callWin.get();
+    }
+
+    /**
+     * A model the app serves from its files (not the registry's): the setting's name and version, where its files
+     * are read from, whether it is loaded, why it failed, and its metrics.json (null when it has none).
+     */
+    public record Served(String name, String version, String where, String state, String error,
+                         Map<String, Object> metrics) {
+    }
+
+    /**
+     * The heads and tabular models read from files, in the order of their settings (a model set to none left out);
+     * none is loaded by this.
+     */
+    public List<Served> served() {
+        return Stream.of(served(config.text().intentModel(), intent), served(config.text().toneModel(), tone),
+                served(config.emails().replyModel(), reply), served(config.calls().winModel(), callWin))
+                .flatMap(Optional::stream).toList();
+    }
+
+    private Optional<Served> served(String nameAndVersion, Lazy<?> model) {
+        if ("none".equals(nameAndVersion)) {
+            return Optional.empty();
+        }
+        ModelBundle.Files files = files(nameAndVersion);
+        Map<String, Object> metrics = null;
+        try {
+            Optional<byte[]> bytes = files.read("metrics.json");
+            if (bytes.isPresent()) {
+                metrics = json.readValue(bytes.get(), new TypeReference<Map<String, Object>>() { });
+            }
+        } catch (IOException e) {
+            LOG.warnf("The metrics.json of %s cannot be read: %s", nameAndVersion, e.getMessage());
+        }
+        int slash = nameAndVersion.lastIndexOf('/');
+        return Optional.of(new Served(slash < 0 ? nameAndVersion : nameAndVersion.substring(0, slash),
+                slash < 0 ? "" : nameAndVersion.substring(slash + 1), files.where(), model.state(), model.error(),
+                metrics));
     }
 
     /** Session settings of every text model: the configured device, one ONNX Runtime thread per run. */

@@ -237,6 +237,16 @@ class CallAnalysisIT {
                 .then().statusCode(200).body("groups.key", not(hasItem(t.repEast().userId())));
         Api.as(t.admin()).queryParam("since", "last monday").get("/api/v1/calls/aggregates").then().statusCode(400)
                 .body("detail", containsString("since must be an ISO 8601 time with an offset"));
+        // The call-win model served these odds from its files: listed as loaded, with its metrics and curves.
+        String callWin = "find { it.name == 'call-win' }";
+        Api.as(t.repEast().key()).get("/api/v1/models/served").then().statusCode(200)
+                .body("name", hasItem("tone"))
+                .body(callWin + ".version", equalTo("v1"))
+                .body(callWin + ".state", equalTo("loaded"))
+                .body(callWin + ".error", equalTo(null))
+                .body(callWin + ".where", containsString("call-win/v1"))
+                .body(callWin + ".metrics.dataset.name", equalTo("sales-world-calls"))
+                .body(callWin + ".metrics.curves.roc", not(equalTo(null)));
     }
 
     @Test

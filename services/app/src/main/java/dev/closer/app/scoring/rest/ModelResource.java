@@ -10,6 +10,7 @@ import dev.closer.app.scoring.registry.ModelComparison;
 import dev.closer.app.scoring.registry.ModelEvent;
 import dev.closer.app.scoring.registry.ModelRegistry;
 import dev.closer.app.scoring.registry.RegistryException;
+import dev.closer.app.text.TextModels;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -87,11 +88,22 @@ public class ModelResource {
     SecurityIdentity identity;
     @Inject
     EntityManager em;
+    @Inject
+    TextModels textModels;
 
     @GET
     @Operation(summary = "Every model version this installation knows")
     public List<ModelView> list() {
         return models.all().stream().map(ModelView::of).toList();
+    }
+
+    @GET
+    @Path("served")
+    @Operation(summary = "The models served from files, not the registry: reply intent, tone, reply score, call win",
+            description = "Each with where its files are read from, its state (loaded, not loaded yet, unavailable: "
+                    + "it failed to open, with the error) and its metrics.json. Listing loads nothing.")
+    public List<TextModels.Served> served() {
+        return textModels.served();
     }
 
     @POST
