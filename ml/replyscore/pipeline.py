@@ -14,7 +14,8 @@ with the feature spec refitted on each training part -> how close each model's p
 synthetic_p_reply -> the sensitivity check (held-out rows scored with edited drafts, variants.py) -> metrics.json,
 card.md, roc.png, calibration.png, lift.png into --report -> with --out: the mlp fitted on all rows, model.onnx,
 features.json, parity.jsonl (probabilities from the exported graph run by leadscore/onnx_numpy.py), metrics.json,
-card.md.
+card.md. With --curves-only: the CV alone, its curve points added to the metrics.json files already there
+(curves_only).
 """
 import argparse
 import json
@@ -70,6 +71,9 @@ def parser():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--report", default=None, help="report dir (default ml/reports/reply-score)")
     ap.add_argument("--out", default=None, help="export the model fitted on all rows here (ml/models/reply-score/v1)")
+    ap.add_argument("--curves-only", dest="curves_only", action="store_true",
+                    help="add `curves` to the metrics.json already in --report (and --out) from the same seeded CV "
+                         "run again: no sensitivity check, no export, no plots or card; every other key unchanged")
     for name, value in DEFAULTS.items():
         shown = ",".join(map(str, value)) if isinstance(value, tuple) else value
         ap.add_argument(f"--{name}", default=None, help=f"default {shown}")
@@ -88,6 +92,8 @@ def config(argv):
         else:
             cfg[name] = type(default)(v) if default is not None else v
     cfg["report"], cfg["out"] = args["report"], args["out"]
+    # the command, recorded in curves.reproduced
+    cfg["curves_only"] = ("/usr/bin/python3 ml/replyscore/train.py " + " ".join(argv)) if args["curves_only"] else None
     if cfg["version"] is None:
         cfg["version"] = Path(cfg["out"]).name if cfg["out"] else "dev"
     return cfg
@@ -117,8 +123,10 @@ def folds_of(rows, cfg):
 
 def cross_validate(rows, text, sens, cfg, log=print):
     """CV of MODELS on the same lead-grouped folds. sens: {"index": row indices, "variants": {name: (mask over
-    index, edited records, their text vectors)}}. Returns (results, oof, seconds, sensitivity predictions
+    index, edited records, their text vectors)}}, or None (no sensitivity predictions: the folds' models and their
+    out-of-fold predictions are the same). Returns (results, oof, seconds, sensitivity predictions
     {model: {"original": p over index, variant: p over index (nan where it does not apply)}})."""
+    sens = sens or {"index": np.zeros(0, dtype=int), "variants": {}}
     y = np.array([r["label"] for r in rows])
     records = [r["record"] for r in rows]
     per_fold = {n: [] for n in MODELS}
@@ -134,20 +142,21 @@ def cross_validate(rows, text, sens, cfg, log=print):
         tr_in = enc([records[i] for i in tr], text[tr])
         te_in = enc([records[i] for i in te], text[te])
         in_te = np.isin(sidx, te)
-        s_in = {"original": enc([records[i] for i in sidx[in_te]], text[sidx[in_te]])}
+        s_in = {"original": enc([records[i] for i in sidx[in_te]], text[sidx[in_te]])} if len(sidx) else {}
         for v, (mask, recs, vecs) in sens["variants"].items():
             m = in_te & mask
             s_in[v] = (m, enc([recs[j] for j in np.flatnonzero(m)], vecs[m]))
         for name in MODELS:
             t0 = time.time()
-            batches = [te_in, s_in["original"]] + [s_in[v][1] for v in sens["variants"]]
+            batches = [te_in] + ([s_in["original"]] + [s_in[v][1] for v in sens["variants"]] if s_in else [])
             preds = _fit_predict(name, tr_in, y[tr], batches, cards, cfg)
             seconds[name].append(time.time() - t0)
             oof[name][te] = preds[0]
             per_fold[name].append(evaluate.score(y[te], preds[0]))
-            spred[name]["original"][in_te] = preds[1]
-            for v, p in zip(sens["variants"], preds[2:]):
-                spred[name][v][s_in[v][0]] = p
+            if s_in:
+                spred[name]["original"][in_te] = preds[1]
+                for v, p in zip(sens["variants"], preds[2:]):
+                    spred[name][v][s_in[v][0]] = p
         log(f"fold {k + 1}/{cfg['folds']}: roc_auc " + ", ".join(f"{n} {per_fold[n][-1]['roc_auc']:.4f}"
                                                                 for n in MODELS))
     return {n: evaluate.summarise(v) for n, v in per_fold.items()}, oof, seconds, spred
@@ -312,12 +321,36 @@ def comparison(results):
     return {k: evaluate.paired_roc_auc(results, a, b) for k, (a, b) in pairs.items()}
 
 
+def model_settings(cfg):
+    """metrics.json `model`: the settings the cross-validation and the fit read."""
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()
+            if k in NET_KEYS + ["crossfit", "min_count", "opset", "seed", "threads"]}
+
+
+def curves_only(rows, text, cfg, log=print):
+    """--curves-only: the seeded CV again (without the sensitivity edits, which do not change its models), its curve
+    points added to the metrics.json already in report (and out) by plots.merge_curves, which checks the recomputed
+    per-fold figures against the committed ones; nothing else is written."""
+    y = np.array([r["label"] for r in rows])
+    report = Path(cfg["report"] or REPO_ROOT / "ml" / "reports" / "reply-score")
+    paths = [report / "metrics.json"] + ([Path(cfg["out"]) / "metrics.json"] if cfg["out"] else [])
+    same = {"model": model_settings(cfg)}
+    plots.check_committed(paths, int(len(y)), int(y.sum()), same)      # refuse before the CV
+    results, oof, _, _ = cross_validate(rows, text, None, cfg, log)
+    log(evaluate.format_table(results))
+    curves = plots.curve_points(y, oof, "mlp", outcome="reply")
+    plots.merge_curves(paths, curves, results, cfg["curves_only"], same=same, log=log)
+    return curves
+
+
 def run(rows, text, cfg, embed, world=None, log=print):
     """CV + truth + sensitivity + report (+ export). rows: dataset.build_rows; text: float32 [N, 384] aligned with
     rows; embed(ids, texts, cache name) -> vectors (the serving encoder; tests pass a stand-in)."""
     with threadpool_limits(limits=cfg["threads"]):
         torch.set_num_threads(cfg["threads"])
         torch.use_deterministic_algorithms(True)
+        if cfg.get("curves_only"):
+            return curves_only(rows, text, cfg, log)
         return _run(rows, text, cfg, embed, world or {}, log)
 
 
@@ -351,8 +384,7 @@ def _run(rows, text, cfg, embed, world, log):
         "cv": {"folds": cfg["folds"], "seed": cfg["seed"], "stratified": True, "grouped_by": "leadId",
                "interval": "95% t-interval over folds: mean +- t(0.975, k-1) * sd(ddof=1) / sqrt(k)",
                "same_folds_for_all_models": True},
-        "model": {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()
-                  if k in NET_KEYS + ["crossfit", "min_count", "opset", "seed", "threads"]},
+        "model": model_settings(cfg),
         "baselines": {"logistic_regression": "LogisticRegression(C=1, max_iter=5000) on one-hot categoricals + "
                                              "z-scored numerics (clipped to +-10) + the 384 text dimensions",
                       "logistic_regression_no_text": "the same without the text dimensions",

@@ -107,7 +107,8 @@ def test_merge_curves_adds_curves_and_keeps_every_other_key(tmp_path):
 
 @pytest.mark.parametrize("bundle, report, served", [("lead-score/v1", "sales-world", "deep"),
                                                      ("call-win/v1", "sales-world-calls", "mlp"),
-                                                     (None, "persuasionforgood", "mlp")])
+                                                     (None, "persuasionforgood", "mlp"),
+                                                     ("reply-score/v1", "reply-score", "mlp")])
 def test_committed_curves_belong_to_their_metrics(bundle, report, served):
     """The curves added to committed metrics.json by --curves-only: one per model of `results`, the served model
     named, the same in the report and the bundle, and how they were made (reproduced) recorded."""
@@ -117,7 +118,8 @@ def test_committed_curves_belong_to_their_metrics(bundle, report, served):
         assert json.loads((REPO_ROOT / "ml/models" / bundle / "metrics.json").read_text())["curves"] == m["curves"]
     c = m["curves"]
     assert c["served"] == served and c["models"] == list(m["results"])
-    assert (c["rows"], c["positives"]) == (m["dataset"]["rows"], m["dataset"]["converted"])
+    ds = m["dataset"]
+    assert (c["rows"], c["positives"]) == (ds["rows"], ds.get("converted", ds.get("positives")))
     assert c["reproduced"]["how"].endswith("--curves-only")
     assert ("note" in c) is (not c["reproduced"]["matches_committed_results"])
     for name in c["models"]:

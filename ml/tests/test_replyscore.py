@@ -14,7 +14,7 @@ import onnx
 import pytest
 from onnx import TensorProto
 
-from leadscore import evaluate, onnx_numpy
+from leadscore import evaluate, onnx_numpy, plots
 from replyscore import contract, dataset, derived, pipeline, variants
 from simulator import simulate
 
@@ -260,6 +260,32 @@ def test_main_reads_the_world_once_and_embeds_only_the_kept_rows(tmp_path, monke
     assert calls[0][1] == [r["emailId"] for r in rows] and calls[0][2] == [derived.text_of(r["record"]) for r in rows]
     metrics = json.loads((tmp_path / "report" / "metrics.json").read_text())
     assert metrics["dataset"]["emails_sent"] == sum(e["type"] == "closer.email.sent" for e in events) > len(rows)
+
+
+def test_curves_only_reproduces_the_curves_and_changes_nothing_else(exported, tmp_path):
+    """--curves-only on a run's folders: the same seeded CV without the sensitivity edits gives the same per-fold
+    figures and curve points; only `curves` is rewritten, with how it was made."""
+    _, report, metrics = exported
+    events, end = tiny_world()
+    rows = dataset.build_rows(events, end=end)
+    text = fake_embed(None, [derived.text_of(r["record"]) for r in rows])
+    folders = [tmp_path / "report", tmp_path / "v1"]
+    for folder in folders:
+        folder.mkdir()
+        (folder / "metrics.json").write_text((report / "metrics.json").read_text())
+    cfg = dict(pipeline.DEFAULTS, folds=2, crossfit=2, epochs=2, sensitivity_rows=40, parity_real_rows=6,
+               report=str(folders[0]), out=str(folders[1]), version="v1", curves_only="train.py --curves-only")
+    curves = pipeline.run(rows, text, cfg, None, log=lambda *a: None)
+    before = json.loads(json.dumps(metrics))
+    for folder in folders:
+        after = json.loads((folder / "metrics.json").read_text())
+        reproduced = after["curves"].pop("reproduced")
+        assert reproduced["how"] == "train.py --curves-only" and reproduced["matches_committed_results"]
+        assert "note" not in after["curves"]
+        assert after["curves"] == before["curves"] == json.loads(json.dumps(curves))
+        assert {k: v for k, v in after.items() if k != "curves"} == {k: v for k, v in before.items() if k != "curves"}
+    with pytest.raises(plots.NotTheSameRun):
+        pipeline.run(rows[:-3], text[:-3], cfg, None, log=lambda *a: None)
 
 
 def check_bundle(folder):

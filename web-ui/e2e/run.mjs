@@ -251,6 +251,10 @@ try {
       await detail.locator('table.metrics tbody tr').first().waitFor();
       await detail.getByTestId('roc-curve').locator('.chart svg').waitFor({ timeout: 10000 });
       await shot(page, '05b-models-served');
+      // reply-score/v1's curves too (added by --curves-only; it need not be loaded to show them)
+      await served.locator('tr[data-version="reply-score/v1"] th button').click();
+      await detail.getByRole('heading', { name: /reply-score\/v1/ }).waitFor();
+      await detail.getByTestId('roc-curve').locator('.chart svg').waitFor({ timeout: 10000 });
     }
   });
 
