@@ -59,9 +59,7 @@ class SequenceAbIT {
                     .body("[" + String.join(",", events.subList(from, Math.min(events.size(), from + 1000))) + "]")
                     .post("/api/v1/events").then().statusCode(202);
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> Db.count(em,
-                "select count(*) from email_replies r join emails e on e.id = r.email_id where e.sequence_id = ?1",
-                sequence) == 84);
+        awaitStored(sequence, 832, 84);
         // What the reply-intent classifier would have stored for these replies.
         classify(outOfOffice, lead, "out_of_office");
         classify(interested, lead, "interested");
@@ -108,9 +106,7 @@ class SequenceAbIT {
         addStep(events, sequence, t.westLead(), 1, "B", 100, 11, null, 0, null, 0);
         Api.as(t.admin()).contentType("application/cloudevents-batch+json").body("[" + String.join(",", events) + "]")
                 .post("/api/v1/events").then().statusCode(202);
-        await().atMost(Duration.ofSeconds(60)).until(() -> Db.count(em,
-                "select count(*) from email_replies r join emails e on e.id = r.email_id where e.sequence_id = ?1",
-                sequence) == 19);
+        awaitStored(sequence, 200, 19);
         Api.as(t.admin()).post("/api/v1/sequences/refresh").then().statusCode(200);
         // n = (1.96·√(2·0.095·0.905) + 0.8416·√(0.08·0.92 + 0.11·0.89))² / 0.03² = 1,498.4 → 1,499 (Fleiss), minus the 100 sent.
         read(t.admin()).get("/api/v1/sequences/" + sequence).then().statusCode(200)
@@ -118,6 +114,17 @@ class SequenceAbIT {
                 .body("steps[0].comparisons.find { it.metric == 'REPLY' }.sendsPerVariant", equalTo(1499.0))
                 .body("steps[0].comparisons.find { it.metric == 'REPLY' }.moreSendsPerVariant", equalTo(1399))
                 .body("steps[0].comparisons.find { it.metric == 'POSITIVE' }.moreSendsPerVariant", equalTo(null));
+    }
+
+    /**
+     * Waits until every send and every reply of the sequence is stored. Both: a step's sends after its last reply
+     * arrive after that reply, and a refresh before them would count too few sends.
+     */
+    private void awaitStored(String sequence, long sends, long replies) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> Db.count(em,
+                "select count(*) from emails where sequence_id = ?1", sequence) == sends
+                && Db.count(em, "select count(*) from email_replies r join emails e on e.id = r.email_id "
+                        + "where e.sequence_id = ?1", sequence) == replies);
     }
 
     /** A request whose JSON decimals are read as doubles, so that closeTo compares them at full precision. */
