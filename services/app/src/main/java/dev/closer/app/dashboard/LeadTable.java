@@ -35,8 +35,23 @@ public record LeadTable(String sort, boolean descending, String grade, String ow
         return g.matches("[ABCD]") ? Optional.of(g) : Optional.empty();
     }
 
+    /** Whether the table sorts by last activity, which then has to be read for every lead, not only the page's. */
+    public boolean sortsByLastActivity() {
+        return "lastActivity".equals(sort);
+    }
+
+    /** The SQL expression the table sorts by. */
+    public String sortExpression() {
+        return sortColumn(sort).orElseThrow();
+    }
+
     /** {@code ORDER BY} text: the column, the direction, missing values last, then id so pages are stable. */
     public String orderBy() {
-        return sortColumn(sort).orElseThrow() + (descending ? " desc" : " asc") + " nulls last, l.id";
+        return orderBy(sortExpression(), "l.id");
+    }
+
+    /** The same order on other expressions: {@code key} in this table's direction, then {@code id}. */
+    public String orderBy(String key, String id) {
+        return key + (descending ? " desc" : " asc") + " nulls last, " + id;
     }
 }

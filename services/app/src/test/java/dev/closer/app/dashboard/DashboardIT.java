@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.closer.app.auth.ApiKeyService;
 import dev.closer.app.support.Api;
@@ -97,6 +98,19 @@ class DashboardIT {
         Api.as(t.repEast().key()).get("/api/v1/dashboard/leads?sort=lastActivity&dir=desc&status=open").then()
                 .statusCode(200).body("items[0].id", equalTo(t.eastLead()))
                 .body("items[0].lastActivityAt", containsString("2026-03-02"));
+        // Sorted by score, the last activity is read for the page's rows only: still there, and the rows keep the
+        // sort's order (this test's two leads at least, and the leads of the tests that ran before).
+        Api.as(t.repEast().key()).get("/api/v1/dashboard/leads?sort=score&dir=desc&status=open").then()
+                .statusCode(200).body("items[0].id", equalTo(t.eastLead()))
+                .body("items[0].lastActivityAt", containsString("2026-03-02"));
+        List<Integer> scores = Api.as(t.admin()).get("/api/v1/dashboard/leads?sort=score&dir=desc&status=&limit=200")
+                .then().statusCode(200).extract().jsonPath().getList("items.score");
+        assertTrue(scores.size() >= 2, "too few leads to see an order: " + scores);
+        for (int i = 1; i < scores.size(); i++) {
+            Integer before = scores.get(i - 1);
+            Integer here = scores.get(i);
+            assertTrue(here == null || before != null && before >= here, "not sorted by score at " + i + ": " + scores);
+        }
         Api.as(t.repEast().key()).get("/api/v1/dashboard/leads?sort=drop table").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("sort must be one of"))
                 .body("instance", equalTo("/api/v1/dashboard/leads")); // the full path, /api included
