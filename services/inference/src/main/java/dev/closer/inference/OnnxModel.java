@@ -7,11 +7,17 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.jboss.logging.Logger;
 
 /**
  * One long-lived ONNX Runtime session for one model version. Thread-safe: {@link OrtSession#run} may be called
  * concurrently. All sessions share the JVM's single {@link OrtEnvironment}.
+ *
+ * <p>{@link #close} waits for the runs under way and later runs fail with {@link InferenceException}: freeing the
+ * native session under a running {@link OrtSession#run} crashed the JVM (SIGSEGV in libonnxruntime.so) when the
+ * app stopped in the middle of a call's analysis.
  *
  * <p>Callers build input tensors (see {@link #environment()}) and decode outputs; this class only owns the
  * session, its options and the choice of execution provider.
@@ -24,6 +30,9 @@ public final class OnnxModel implements AutoCloseable {
     private final OrtSession.SessionOptions options;
     private final OrtSession session;
     private final ExecutionDevice device;
+    /** Runs hold the read lock, {@link #close} the write lock. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed; // guarded by lifecycle
 
     private OnnxModel(String name, OrtSession.SessionOptions options, OrtSession session, ExecutionDevice device) {
         this.name = name;
@@ -114,21 +123,36 @@ public final class OnnxModel implements AutoCloseable {
      * Runs the graph. The caller closes the inputs and the returned result (try-with-resources).
      */
     public OrtSession.Result run(Map<String, OnnxTensor> inputs) {
+        Lock running = lifecycle.readLock();
+        running.lock();
         try {
+            if (closed) {
+                throw new InferenceException("Model " + name + " is closed");
+            }
             return session.run(inputs);
         } catch (OrtException e) {
             throw new InferenceException("Model " + name + " failed to run: " + e.getMessage(), e);
+        } finally {
+            running.unlock();
         }
     }
 
+    /** Waits for the runs under way, then frees the session; later runs fail. Closing twice is harmless. */
     @Override
     public void close() {
+        Lock closing = lifecycle.writeLock();
+        closing.lock();
         try {
+            if (closed) {
+                return;
+            }
+            closed = true;
             session.close();
         } catch (OrtException e) {
             LOG.warnf(e, "Model %s: closing the session failed", name);
         } finally {
             options.close();
+            closing.unlock();
         }
     }
 }

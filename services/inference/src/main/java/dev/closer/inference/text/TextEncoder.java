@@ -23,6 +23,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
 /**
@@ -52,6 +54,8 @@ import java.util.function.Function;
  *
  * <p>Thread-safe: the tokenizer and the ONNX session may be used concurrently. {@link #embed} runs on the caller's
  * thread; {@link #embedAll} uses the encoder's own worker threads when it has more than one text to embed.
+ * {@link #close} waits for the calls under way (the tokenizer and the session are native: freeing them under a
+ * running call crashed the JVM), and later calls fail with {@link InferenceException}.
  */
 public final class TextEncoder implements AutoCloseable {
 
@@ -60,6 +64,9 @@ public final class TextEncoder implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final boolean wantsTokenTypes;
     private final ExecutorService workers;
+    /** Calls hold the read lock, {@link #close} the write lock. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed; // guarded by lifecycle
 
     private TextEncoder(TextEncoderOptions options, OnnxModel onnx, HuggingFaceTokenizer tokenizer) {
         this.options = options;
@@ -160,7 +167,8 @@ public final class TextEncoder implements AutoCloseable {
 
     /** Tokens the model reads for this text, {@code [CLS]} and {@code [SEP]} included (after truncation). */
     public int tokenCount(String text) {
-        return tokenizer.encode(requireText(text, 0)).getIds().length;
+        String checked = requireText(text, 0);
+        return whileOpen(() -> tokenizer.encode(checked).getIds().length);
     }
 
     /** One text's unit-length embedding. */
@@ -174,6 +182,24 @@ public final class TextEncoder implements AutoCloseable {
      * @throws IllegalArgumentException when a text is {@code null}
      */
     public float[][] embedAll(List<String> texts) {
+        return whileOpen(() -> embedOpen(texts));
+    }
+
+    /** Runs {@code work} unless the encoder is closed; {@link #close} waits until it is done. */
+    private <T> T whileOpen(java.util.function.Supplier<T> work) {
+        Lock using = lifecycle.readLock();
+        using.lock();
+        try {
+            if (closed) {
+                throw new InferenceException("Text encoder " + model().id() + " is closed");
+            }
+            return work.get();
+        } finally {
+            using.unlock();
+        }
+    }
+
+    private float[][] embedOpen(List<String> texts) {
         int n = texts.size();
         if (n == 0) {
             return new float[0][];
@@ -315,15 +341,26 @@ public final class TextEncoder implements AutoCloseable {
         return options;
     }
 
+    /** Waits for the calls under way, then frees the session and the tokenizer. Closing twice is harmless. */
     @Override
     public void close() {
-        if (workers != null) {
-            workers.shutdown();
-        }
+        Lock closing = lifecycle.writeLock();
+        closing.lock();
         try {
-            onnx.close();
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (workers != null) {
+                workers.shutdown();
+            }
+            try {
+                onnx.close();
+            } finally {
+                tokenizer.close();
+            }
         } finally {
-            tokenizer.close();
+            closing.unlock();
         }
     }
 }
