@@ -60,16 +60,12 @@ export function Models({ me }: { me: Me }) {
               <tbody>
                 {versions.map((m) => {
                   const key = `${m.name}/${m.version}`;
-                  const auc = metricRows(m.metrics)[0]?.rocAuc?.mean;
                   return (
                     <tr key={key} aria-current={current === m ? 'true' : undefined} data-version={key}>
-                      <th scope="row">
-                        <button type="button" className="link" onClick={() => setSelected(key)}
-                          aria-pressed={current === m}>{key}</button>
-                      </th>
+                      <ModelKey model={m} current={current === m} select={setSelected} />
                       <td><span className={`status ${m.status}`}>{m.status}</span></td>
                       <td>{m.source}</td>
-                      <td className="num">{auc != null ? auc.toFixed(3) : '–'}</td>
+                      <AucCell model={m} />
                       <td>{m.validatedAt ? relative(m.validatedAt) : '–'}</td>
                       <td>{m.activatedAt ? relative(m.activatedAt) : '–'}</td>
                       {can.manageModels(me.role) && (
@@ -106,16 +102,12 @@ export function Models({ me }: { me: Me }) {
                 {(served.data ?? []).map((s, i) => {
                   const m = fromFiles[i];
                   const key = `${m.name}/${m.version}`;
-                  const auc = metricRows(m.metrics)[0]?.rocAuc?.mean;
                   return (
                     <tr key={key} aria-current={current === m ? 'true' : undefined} data-version={key}>
-                      <th scope="row">
-                        <button type="button" className="link" onClick={() => setSelected(key)}
-                          aria-pressed={current === m}>{key}</button>
-                      </th>
+                      <ModelKey model={m} current={current === m} select={setSelected} />
                       <td><span className={`status ${s.state}`} title={s.error ?? undefined}>{s.state}</span></td>
                       <td><code>{s.where}</code></td>
-                      <td className="num">{auc != null ? auc.toFixed(3) : '–'}</td>
+                      <AucCell model={m} />
                     </tr>
                   );
                 })}
@@ -130,6 +122,22 @@ export function Models({ me }: { me: Me }) {
         : <div className="card"><h2>Batch runs and drift</h2><Empty>Batch runs and drift are shown to managers and admins.</Empty></div>}
     </section>
   );
+}
+
+/** A model table's row head: its name/version, a button that opens it in the detail card. */
+function ModelKey({ model, current, select }: { model: ModelView; current: boolean; select: (key: string) => void }) {
+  const key = `${model.name}/${model.version}`;
+  return (
+    <th scope="row">
+      <button type="button" className="link" onClick={() => select(key)} aria-pressed={current}>{key}</button>
+    </th>
+  );
+}
+
+/** The cross-validated ROC AUC of a model's first metrics row, or a dash. */
+function AucCell({ model }: { model: ModelView }) {
+  const auc = metricRows(model.metrics)[0]?.rocAuc?.mean;
+  return <td className="num">{auc != null ? auc.toFixed(3) : '–'}</td>;
 }
 
 /** A served model in the registry's shape, for the same detail card (its state as the status). */

@@ -17,7 +17,7 @@ public record LeadTable(String sort, boolean descending, String grade, String ow
             "grade", "ls.grade",
             "change", "ls.score - ls.prev_score",
             "owner", "u.display_name",
-            "lastActivity", "la.last_at",
+            "lastActivity", "(select max(x.occurred_at) from activities x where x.lead_id = l.id)",
             "scoredAt", "ls.scored_at",
             "name", "lower(coalesce(l.last_name, '') || ' ' || coalesce(l.first_name, ''))");
 
@@ -35,22 +35,13 @@ public record LeadTable(String sort, boolean descending, String grade, String ow
         return g.matches("[ABCD]") ? Optional.of(g) : Optional.empty();
     }
 
-    /** Whether the table sorts by last activity, which then has to be read for every lead, not only the page's. */
-    public boolean sortsByLastActivity() {
-        return "lastActivity".equals(sort);
-    }
-
     /** The SQL expression the table sorts by. */
     public String sortExpression() {
         return sortColumn(sort).orElseThrow();
     }
 
-    /** {@code ORDER BY} text: the column, the direction, missing values last, then id so pages are stable. */
-    public String orderBy() {
-        return orderBy(sortExpression(), "l.id");
-    }
-
-    /** The same order on other expressions: {@code key} in this table's direction, then {@code id}. */
+    /** {@code ORDER BY} text: {@code key} in this table's direction, missing values last, then {@code id} so that
+     * pages are stable. */
     public String orderBy(String key, String id) {
         return key + (descending ? " desc" : " asc") + " nulls last, " + id;
     }
