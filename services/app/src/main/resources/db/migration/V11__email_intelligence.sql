@@ -43,9 +43,9 @@ create table do_not_email_changes (
 );
 create index do_not_email_changes_lead_idx on do_not_email_changes (lead_id, changed_at);
 
--- Sends, replies and positive replies per sequence step and variant, refreshed (concurrently) on a schedule and by
--- POST /api/v1/sequences/refresh. A reply counts once per email; an out-of-office auto-reply is not a reply; a
--- positive reply is one classified interested. Replies not classified yet count as replies, not as positive.
+-- Sends, replies and positive replies per sequence step and variant, refreshed (concurrently) on a schedule and
+-- after each nightly run. A reply counts once per email; an out-of-office auto-reply is not a reply; a positive
+-- reply is one classified interested. Replies not classified yet count as replies, not as positive.
 create materialized view sequence_variant_stats as
 select e.sequence_id,
        e.sequence_step,

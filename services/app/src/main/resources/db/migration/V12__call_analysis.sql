@@ -1,19 +1,20 @@
 -- Call analysis (#6): per call, the conversation metrics (ingest's CallMetrics), the tone of every utterance, the
 -- trackers that fired and the deal's warnings; the trackers themselves; and the analyser's queue.
 
--- One row per analysed call (its lead and deal are the call's: calls.lead_id, calls.deal_id). metrics:
--- CallMetrics.Result as JSON, participants included. tone: {"utterances": [{index, startMs, speaker, role, label,
--- positive}], "prospect": [{startMs, endMs, positive, utterances}], "rep": [...]} with ~20 smoothed points per side.
+-- One row per analysed call. metrics: CallMetrics.Result as JSON; participants: its per-participant list (kept
+-- apart for the speaker view). tone: {"utterances": [{index, startMs, speaker, role, label, positive}],
+-- "prospect": [{startMs, endMs, positive, utterances}], "rep": [...]} with ~20 smoothed points per side.
 -- prospect_tone_trend: least-squares slope of the prospect's p(positive) per minute of call. tracker_hits:
 -- [{tracker, kind, index, startMs, speaker, text, similarity}]. warnings: [{code, message, evidence}] about the
--- call's deal as of the analysis (pricing_not_discussed, single_threaded; the time-based ones are computed when
--- deals are read, DealQueries). win_probability: p(won) from ServedCallWinModel, null for a call without a deal or
--- when no call-win model is served.
+-- call's deal. win_probability: null until a call-win model is served (see CallAnalysis.winProbability).
 -- The flat columns (talk_ratio ...) repeat values from metrics so the aggregates read no JSON.
 create table call_analyses (
     call_id               text primary key references calls (id) on delete cascade,
+    lead_id               text        not null,
+    deal_id               text,
     owner_id              text,
     metrics               jsonb       not null,
+    participants          jsonb       not null,
     tone                  jsonb       not null,
     prospect_tone_trend   real,
     tracker_hits          jsonb       not null default '[]'::jsonb,
@@ -27,6 +28,8 @@ create table call_analyses (
     patience_ms           real,
     analysed_at           timestamptz not null default now()
 );
+create index call_analyses_lead_idx on call_analyses (lead_id);
+create index call_analyses_deal_idx on call_analyses (deal_id);
 create index call_analyses_owner_idx on call_analyses (owner_id, analysed_at);
 
 -- The analyser's queue: calls not analysed yet (as emails.predicted_at is the email predictor's).
