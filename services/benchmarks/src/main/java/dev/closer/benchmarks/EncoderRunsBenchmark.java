@@ -1,6 +1,5 @@
 package dev.closer.benchmarks;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -8,10 +7,9 @@ import dev.closer.inference.ExecutionDevice;
 import dev.closer.inference.InferenceOptions;
 import dev.closer.inference.OnnxModel;
 import dev.closer.inference.text.EncoderModel;
+import dev.closer.inference.text.TextEncoder;
 import dev.closer.ingest.data.CallTranscribedData.Utterance;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -107,7 +105,7 @@ public class EncoderRunsBenchmark {
                     + "comment)");
         }
         InferenceOptions oneThread = new InferenceOptions(ExecutionDevice.CPU, 0, 1, 1);
-        original = OnnxModel.load(encoder.id(), resource(encoder.onnxResource()), oneThread);
+        original = OnnxModel.load(encoder.id(), TextEncoder.graph(encoder), oneThread);
         rows = OnnxModel.load(encoder.id() + "-rows", Files.readAllBytes(graph), oneThread);
         List<String> chosen = switch (texts) {
             case "calls" -> SyntheticCalls.generate(TEXTS / 1_000, 1_000, 7).stream().flatMap(List::stream)
@@ -115,10 +113,8 @@ public class EncoderRunsBenchmark {
             case "emails" -> SyntheticEmails.generate(TEXTS, 42);
             default -> throw new IllegalArgumentException("texts: calls or emails, got " + texts);
         };
-        try (InputStream json = resourceStream(encoder.tokenizerResource());
-             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(json, Map.of(
-                     "padding", "false", "truncation", "true", "maxLength", Integer.toString(encoder.maxTokens())))) {
-            ids = chosen.stream().map(t -> tokenizer.encode(t).getIds()).toArray(long[][]::new);
+        try (TextEncoder tokens = TextEncoder.open(encoder)) { // serving's tokenizer and its settings
+            ids = chosen.stream().map(tokens::tokenIds).toArray(long[][]::new);
         }
         TreeMap<Integer, List<Integer>> byLength = new TreeMap<>();
         for (int i = 0; i < ids.length; i++) {
@@ -227,19 +223,5 @@ public class EncoderRunsBenchmark {
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
-    }
-
-    private static byte[] resource(String name) throws IOException {
-        try (InputStream in = resourceStream(name)) {
-            return in.readAllBytes();
-        }
-    }
-
-    private static InputStream resourceStream(String name) {
-        InputStream in = EncoderRunsBenchmark.class.getClassLoader().getResourceAsStream(name);
-        if (in == null) {
-            throw new UncheckedIOException(new IOException(name + " is not on the classpath"));
-        }
-        return in;
     }
 }

@@ -127,7 +127,7 @@ public final class OnnxModel implements AutoCloseable {
         running.lock();
         try {
             if (closed) {
-                throw new InferenceException("Model " + name + " is closed");
+                throw new ModelClosedException("Model " + name + " is closed");
             }
             return session.run(inputs);
         } catch (OrtException e) {
@@ -147,11 +147,14 @@ public final class OnnxModel implements AutoCloseable {
                 return;
             }
             closed = true;
-            session.close();
-        } catch (OrtException e) {
-            LOG.warnf(e, "Model %s: closing the session failed", name);
+            try {
+                session.close();
+            } catch (OrtException e) {
+                LOG.warnf(e, "Model %s: closing the session failed", name);
+            } finally {
+                options.close();
+            }
         } finally {
-            options.close();
             closing.unlock();
         }
     }

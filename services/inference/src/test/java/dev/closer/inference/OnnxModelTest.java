@@ -33,4 +33,14 @@ class OnnxModelTest {
                 () -> OnnxModel.load("broken/v9", new byte[] {1, 2, 3}, InferenceOptions.cpu()));
         assertTrue(e.getMessage().startsWith("Could not load ONNX model broken/v9"), e.getMessage());
     }
+
+    @Test
+    void shouldRefuseRunsAfterCloseAndCloseTwiceHarmlessly() {
+        TabularModel model = TabularModel.open(ModelBundle.fromDirectory(V0), InferenceOptions.cpu());
+        model.close();
+        model.close(); // used to throw (SessionOptions closed twice) and keep the close lock held for good
+        InferenceException e = assertThrows(InferenceException.class,
+                () -> model.predict(List.of(Map.of("source", "Google"))));
+        assertTrue(e.getMessage().contains("is closed"), e.getMessage());
+    }
 }

@@ -7,6 +7,7 @@ import dev.closer.app.config.CloserConfig;
 import dev.closer.app.db.TableQueue;
 import dev.closer.app.outbound.OutboundEvents;
 import dev.closer.app.text.TextModels;
+import dev.closer.inference.ModelClosedException;
 import dev.closer.ingest.call.CallAnalyzer;
 import dev.closer.ingest.call.CallMetrics;
 import dev.closer.ingest.call.InvalidTranscriptException;
@@ -133,8 +134,8 @@ public class CallAnalysis {
                         }
                     });
         } catch (RuntimeException e) {
-            if (current[0] == null) {
-                throw e; // nothing taken: the queue is as it was
+            if (current[0] == null || ModelClosedException.in(e)) {
+                throw e; // nothing taken, or the app is stopping: the queue is as it was
             }
             LOG.warnf(e, "Analysing call %s failed; it leaves the queue with the error", current[0]);
             QuarkusTransaction.requiringNew().call(() -> {
@@ -187,6 +188,8 @@ public class CallAnalysis {
             LOG.warnf("Call %s cannot be analysed: %s", call.id(), e.getMessage());
             fail(c, call.id(), "invalid", e.getMessage());
             return;
+        } catch (ModelClosedException e) {
+            throw e; // the app is stopping: the call stays queued (analysePending rolls back)
         } catch (RuntimeException | IOException e) {
             LOG.warnf(e, "Analysing call %s failed; it leaves the queue with the error", call.id());
             fail(c, call.id(), "failed", "analysis failed: " + e);

@@ -6,9 +6,9 @@ import dev.closer.app.config.CloserConfig;
 import dev.closer.app.db.TableQueue;
 import dev.closer.app.outbound.OutboundEvents;
 import dev.closer.app.text.TextModels;
-import dev.closer.app.text.Tone;
 import dev.closer.inference.text.ReplyText;
 import dev.closer.inference.text.TextClassifier;
+import dev.closer.inference.text.TextClassifier.Tone;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -82,7 +82,7 @@ public class ReplyIntents {
         List<String> texts = parts.stream().filter(p -> !p.isEmpty()).map(ReplyText.Parts::newText).toList();
         float[][] vectors = texts.isEmpty() ? new float[0][] : models.encoder().embedAll(texts);
         List<TextClassifier.Prediction> predictions = texts.isEmpty() ? List.of() : head.predict(vectors);
-        Tone[] tones = texts.isEmpty() ? new Tone[0] : Tone.of(models.tone(), vectors);
+        Tone[] tones = texts.isEmpty() ? new Tone[0] : models.tone().tones(vectors);
         List<Classified> out = new ArrayList<>(bodies.size());
         int next = 0;
         for (ReplyText.Parts p : parts) {

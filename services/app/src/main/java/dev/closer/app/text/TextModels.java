@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.app.config.CloserConfig;
 import dev.closer.inference.InferenceException;
 import dev.closer.inference.InferenceOptions;
+import dev.closer.inference.ModelClosedException;
 import dev.closer.inference.ModelBundle;
 import dev.closer.inference.tabular.ParityCheck;
 import dev.closer.inference.tabular.TabularModel;
@@ -56,14 +57,19 @@ public class TextModels {
      */
     private static final class Lazy<T extends AutoCloseable> {
         private final Supplier<T> open;
-        private T value;
-        private RuntimeException failure;
+        // Written under the lock, read without it: listing the models must not wait behind a model loading.
+        private volatile T value;
+        private volatile RuntimeException failure;
+        private boolean closed; // guarded by this
 
         Lazy(Supplier<T> open) {
             this.open = open;
         }
 
         synchronized T get() {
+            if (closed) {
+                throw new ModelClosedException("The app is stopping: its models are closed");
+            }
             if (failure != null) {
                 throw failure;
             }
@@ -79,15 +85,18 @@ public class TextModels {
         }
 
         /** loaded, unavailable (it failed to open) or not loaded yet. */
-        synchronized String state() {
+        String state() {
             return failure != null ? "unavailable" : value != null ? "loaded" : "not loaded yet";
         }
 
-        synchronized String error() {
-            return failure == null ? null : failure.getMessage();
+        String error() {
+            RuntimeException f = failure;
+            return f == null ? null : f.getMessage();
         }
 
+        /** Closes the model if it was opened; it is not opened again after this. */
         synchronized void close() {
+            closed = true;
             if (value != null) {
                 try {
                     value.close();
@@ -222,8 +231,7 @@ public class TextModels {
         TabularModel model = TabularModel.open(bundle, options());
         ParityCheck.Result parity;
         try {
-            parity = ParityCheck.check(model, files.require(ParityCheck.FILE),
-                    ParityCheck.tolerance(model.onnx().device()));
+            parity = ParityCheck.check(model, files.require(ParityCheck.FILE));
         } catch (IOException | RuntimeException e) {
             model.close();
             throw new InferenceException("Model " + bundle.id() + ": no parity check: " + e.getMessage(), e);

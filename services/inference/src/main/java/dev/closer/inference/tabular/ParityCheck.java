@@ -76,12 +76,15 @@ public final class ParityCheck {
         return device == ExecutionDevice.CPU ? TOLERANCE : GPU_TOLERANCE;
     }
 
-    /** Checks {@code parity} (the bytes of a {@code parity.jsonl}) against {@code model} within {@link #TOLERANCE}. */
+    /**
+     * Checks {@code parity} (the bytes of a {@code parity.jsonl}) against {@code model}, within the tolerance of the
+     * device the model runs on ({@link #tolerance}).
+     */
     public static Result check(TabularModel model, byte[] parity) {
-        return check(model, parity, TOLERANCE);
+        return check(model, parity, tolerance(model.onnx().device()));
     }
 
-    public static Result check(TabularModel model, byte[] parity, double tolerance) {
+    private static Result check(TabularModel model, byte[] parity, double tolerance) {
         List<Map<String, Object>> inputs = new ArrayList<>();
         List<Double> expected = new ArrayList<>();
         List<Integer> lineNumbers = new ArrayList<>();

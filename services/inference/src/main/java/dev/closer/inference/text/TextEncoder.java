@@ -7,6 +7,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.closer.inference.InferenceException;
+import dev.closer.inference.ModelClosedException;
 import dev.closer.inference.OnnxModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,7 +91,7 @@ public final class TextEncoder implements AutoCloseable {
     /** Loads the model's ONNX graph and tokenizer from the classpath (the langchain4j embedding jars). */
     public static TextEncoder open(TextEncoderOptions options) {
         EncoderModel model = options.model();
-        byte[] graph = resource(model.onnxResource());
+        byte[] graph = graph(model);
         HuggingFaceTokenizer tokenizer = tokenizer(model);
         OnnxModel onnx;
         try {
@@ -122,6 +123,11 @@ public final class TextEncoder implements AutoCloseable {
             throw new InferenceException("Text encoder " + model().id() + ": the ONNX graph's first output has shape "
                     + Arrays.toString(shape) + ", expected [1, tokens, " + dimension() + "]");
         }
+    }
+
+    /** The model's ONNX graph, as the langchain4j jar on the classpath has it (what {@link #open} loads). */
+    public static byte[] graph(EncoderModel model) {
+        return resource(model.onnxResource());
     }
 
     private static byte[] resource(String name) {
@@ -167,8 +173,13 @@ public final class TextEncoder implements AutoCloseable {
 
     /** Tokens the model reads for this text, {@code [CLS]} and {@code [SEP]} included (after truncation). */
     public int tokenCount(String text) {
+        return tokenIds(text).length;
+    }
+
+    /** The token ids the model reads for this text, {@code [CLS]} and {@code [SEP]} included (after truncation). */
+    public long[] tokenIds(String text) {
         String checked = requireText(text, 0);
-        return whileOpen(() -> tokenizer.encode(checked).getIds().length);
+        return whileOpen(() -> tokenizer.encode(checked).getIds());
     }
 
     /** One text's unit-length embedding. */
@@ -191,7 +202,7 @@ public final class TextEncoder implements AutoCloseable {
         using.lock();
         try {
             if (closed) {
-                throw new InferenceException("Text encoder " + model().id() + " is closed");
+                throw new ModelClosedException("Text encoder " + model().id() + " is closed");
             }
             return work.get();
         } finally {

@@ -33,11 +33,11 @@ class TextEncoderCloseTest {
         List<Future<Integer>> results = new ArrayList<>();
         for (int c = 0; c < 2; c++) {
             results.add(callers.submit(() -> {
-                started.countDown();
                 int embedded = 0;
                 try {
                     while (true) {
                         embedded += encoder.embedAll(texts).length;
+                        started.countDown(); // this caller has embedded, and goes on with its next batch
                     }
                 } catch (InferenceException closed) {
                     assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
@@ -45,11 +45,10 @@ class TextEncoderCloseTest {
                 }
             }));
         }
-        started.await();
-        Thread.sleep(300); // runs under way in both callers
-        encoder.close();
+        assertTrue(started.await(60, TimeUnit.SECONDS), "the callers did not embed");
+        encoder.close(); // both callers are in a batch, or about to start one
         for (Future<Integer> result : results) {
-            assertTrue(result.get(30, TimeUnit.SECONDS) >= 0);
+            result.get(60, TimeUnit.SECONDS); // each caller ended with "closed" (asserted in the caller)
         }
         callers.shutdown();
         InferenceException later = assertThrows(InferenceException.class, () -> encoder.embed("after the close"));

@@ -693,8 +693,7 @@ public class ModelRegistry {
             }
             return new Checked(model, null, null, device);
         }
-        double tolerance = ParityCheck.tolerance(device);
-        ParityCheck.Result result = ParityCheck.check(model, parity, tolerance);
+        ParityCheck.Result result = ParityCheck.check(model, parity);
         if (!result.passed()) {
             model.close();
             return new Checked(null, result, null, device);
