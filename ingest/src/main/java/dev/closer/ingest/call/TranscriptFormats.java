@@ -1,9 +1,6 @@
 package dev.closer.ingest.call;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.ingest.data.CallTranscribedData.Utterance;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,32 +25,15 @@ import java.util.Map;
  */
 public final class TranscriptFormats {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private TranscriptFormats() {
     }
 
     /**
-     * Reads segment JSON (see the class comment).
+     * Reads segment JSON, already parsed (see the class comment; null: nothing).
      *
      * @return the utterances in the order of the segments
-     * @throws InvalidTranscriptException naming the JSON line and column, or the segment's index
+     * @throws InvalidTranscriptException naming the segment's index
      */
-    public static List<Utterance> parseSegments(String json, Map<String, String> roles, String defaultRole)
-            throws InvalidTranscriptException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json == null ? "" : json);
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            throw new InvalidTranscriptException("not valid JSON"
-                    + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ": "
-                    + e.getOriginalMessage());
-        }
-        return parseSegments(root, roles, defaultRole);
-    }
-
-    /** Reads segment JSON already parsed (null: nothing); as {@link #parseSegments(String, Map, String)}. */
     public static List<Utterance> parseSegments(JsonNode root, Map<String, String> roles, String defaultRole)
             throws InvalidTranscriptException {
         SpeakerRoles speakerRoles = new SpeakerRoles(roles, defaultRole);

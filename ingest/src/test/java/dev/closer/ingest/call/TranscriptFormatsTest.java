@@ -2,8 +2,8 @@ package dev.closer.ingest.call;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.closer.ingest.data.CallTranscribedData.Utterance;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +13,15 @@ class TranscriptFormatsTest {
 
     private static final Map<String, String> ROLES = Map.of("SPEAKER_00", "rep", "SPEAKER_01", "prospect");
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static List<Utterance> parse(String json, Map<String, String> roles, String defaultRole)
+            throws Exception {
+        return TranscriptFormats.parseSegments(JSON.readTree(json), roles, defaultRole);
+    }
+
     private static List<String> errors(String json) {
-        return assertThrows(InvalidTranscriptException.class,
-                () -> TranscriptFormats.parseSegments(json, ROLES, null)).errors();
+        return assertThrows(InvalidTranscriptException.class, () -> parse(json, ROLES, null)).errors();
     }
 
     @Test
@@ -32,8 +38,8 @@ class TranscriptFormatsTest {
                 new Utterance("SPEAKER_00", "rep", 660L, 7920L, "Hi Paul, thanks for joining."),
                 new Utterance("SPEAKER_01", "prospect", 7500L, 9000L, "Um, hi."),
                 new Utterance("SPEAKER_00", "rep", 9001L, 9001L, "")),
-                TranscriptFormats.parseSegments(json, ROLES, null));
-        assertEquals(1, TranscriptFormats.parseSegments(
+                parse(json, ROLES, null));
+        assertEquals(1, parse(
                 "[{\"speaker\": \"Ann\", \"start\": 1, \"end\": 2, \"text\": \"Hello\"}]", Map.of(), "other").size());
     }
 
@@ -59,12 +65,7 @@ class TranscriptFormatsTest {
     }
 
     @Test
-    void shouldGiveTheLineAndColumnOfBrokenJson() {
-        // '}' is the 13th character of line 2; the rest of the message is Jackson's.
-        List<String> broken = errors("{\"segments\": [\n  {\"start\": }]}");
-        assertEquals(1, broken.size());
-        assertTrue(broken.get(0).startsWith("not valid JSON at line 2, column 13: Unexpected character ('}'"),
-                broken.get(0));
+    void shouldRefuseJsonWithoutSegments() {
         assertEquals(List.of("expected {\"segments\": [...]} or an array of segments"), errors("{\"results\": []}"));
     }
 }

@@ -273,6 +273,10 @@ class CallAnalysisIT {
         Api.as(t.admin()).contentType("application/json")
                 .body(Map.of("utterances", List.of(u("Sam", "rep", 0, 1000, "Hi"))))
                 .post("/api/v1/calls").then().statusCode(400).body("detail", containsString("leadId is required"));
+        // '}' is the 13th character of line 2.
+        Api.as(t.admin()).contentType("application/json").body("{\"segments\": [\n  {\"start\": }]}")
+                .post("/api/v1/calls").then().statusCode(400)
+                .body("detail", containsString("Not valid JSON at line 2, column 13"));
     }
 
     /**
