@@ -212,12 +212,12 @@ def run(name, records, y, categorical, numeric, dataset, cfg=None, groups=None, 
         paths = [report / "metrics.json"] + ([Path(out) / "metrics.json"] if out else [])
         same = {"model": _settings(cfg), "features": _features(categorical, numeric, dropped)}
         if curves_only:                               # refuse before the CV
-            plots.check_committed(paths, int(len(y)), int(y.sum()), same)
+            checked = plots.check_committed(paths, int(len(y)), int(y.sum()), same)
         results, oof, seconds = cross_validate(records, y, categorical, numeric, cfg, groups, log)
         log(evaluate.format_table(results))
         curves = plots.curve_points(y, oof, SERVED, outcome=outcome)
         if curves_only:
-            plots.merge_curves(paths, curves, results, curves_only, same=same, log=log)
+            plots.merge_curves(paths, curves, results, curves_only, same=same, log=log, checked=checked)
             return curves
         ablation = {}
         for label, drop in (ablations or {}).items():

@@ -18,7 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from callwin import data, pipeline  # noqa: E402
-from leadscore import dataset_spec  # noqa: E402
+from leadscore import dataset_spec, plots  # noqa: E402
 from leadscore.data import REPO_ROOT, resolve_datasets_dir  # noqa: E402
 from simulator import simulate  # noqa: E402
 
@@ -145,9 +145,13 @@ def main(argv=None):
         default = known[key]
         args.cfg[key] = tuple(int(h) for h in value.split(",") if h) if isinstance(default, tuple) else \
             type(default)(value)
-    if args.dataset == "persuasionforgood":
-        return persuasion(args)
-    return sales_world(args)
+    try:
+        if args.dataset == "persuasionforgood":
+            return persuasion(args)
+        return sales_world(args)
+    except plots.NotTheSameRun as e:              # a refused --curves-only: a message, not a traceback
+        print(f"error: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from leadscore import features, model
 
 METRICS = ["roc_auc", "pr_auc", "brier", "lift_top_decile", "ece"]
+METRIC_NAMES = {"roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "brier": "Brier", "lift_top_decile": "lift@10%",
+                "ece": "ECE"}                # the cards' labels (format_table(labels=METRIC_NAMES))
 
 
 def decile_lifts(y, p, deciles=10):

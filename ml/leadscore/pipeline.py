@@ -60,8 +60,6 @@ DEFAULTS = {
 TYPES = {"hidden": "ints"}
 MODEL_NAME = "lead-score"
 SERVED = "deep"                            # the model exported; the others are its baselines
-METRIC_NAMES = {"roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "brier": "Brier", "lift_top_decile": "lift@10%",
-                "ece": "ECE"}
 
 
 # ----------------------------------------------------------------------------- config
@@ -296,7 +294,7 @@ def _verdict(c, target):
 def card_markdown(spec_obj, fspec, metrics, cfg, commands):
     ds = metrics["dataset"]
     synthetic = ds["synthetic"]
-    table = evaluate.format_table(metrics["results"], labels=METRIC_NAMES, padded=False)
+    table = evaluate.format_table(metrics["results"], labels=evaluate.METRIC_NAMES, padded=False)
     cmp_ = metrics["comparison"]
     c = cmp_["deep_vs_best_baseline"]
     verdict = [f"- **Deep vs the better baseline ({c['baseline']}), ROC-AUC:** {c['deep_roc_auc']:.4f} vs "
@@ -460,14 +458,14 @@ def _run(ds, cfg, log):
                 if k in evaluate.DEEP_KEYS + ["min_count", "opset", "folds"]}
     paths = [report / "metrics.json"] + ([Path(cfg["out"]) / "metrics.json"] if cfg["out"] else [])
     if cfg.get("curves_only"):                       # refuse before the long part
-        plots.check_committed(paths, len(ds.y), pos, same={"model": settings})
+        checked = plots.check_committed(paths, len(ds.y), pos, same={"model": settings})
     results, oof, seconds = evaluate.cross_validate_dataset(ds, cfg, log=log)
     table = evaluate.format_table(results)
     log(table)
     curves = plots.curve_points(ds.y, oof, SERVED)
     if cfg.get("curves_only"):
         plots.merge_curves(paths, curves, results, _command(cfg) + " --curves-only", same={"model": settings},
-                           log=log)
+                           log=log, checked=checked)
         return curves
     metrics = {
         "dataset": ds.describe(),

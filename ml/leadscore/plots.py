@@ -123,10 +123,11 @@ class NotTheSameRun(Exception):
 def check_committed(paths, rows, positives, same=None):
     """Before --curves-only runs the cross-validation again: each committed metrics.json must be about the same data
     (rows, positives) and hold the same settings. same: {key: {setting: value}} of this run (e.g. "model"): each of
-    this run's settings must equal the committed one. Returns, per path, the committed settings this code no longer
-    has ({key: {setting: value}}; a removed option, for the record). Raises NotTheSameRun."""
+    this run's settings must equal the committed one. Returns, per path, the parsed committed metrics.json and the
+    committed settings this code no longer has ({key: {setting: value}}; a removed option, for the record):
+    {path: (committed, unknown)}, for merge_curves (each file read once). Raises NotTheSameRun."""
     import json
-    unknown = {}
+    out = {}
     for path in paths:
         committed = json.loads(path.read_text())
         ds = committed.get("dataset", {})
@@ -134,7 +135,7 @@ def check_committed(paths, rows, positives, same=None):
         if (ds.get("rows"), known) != (rows, positives):
             raise NotTheSameRun(f"{path}: {ds.get('rows')} rows ({known} positive) committed, {rows} ({positives}) "
                                 "now: not the same data")
-        unknown[path] = {}
+        unknown = {}
         for key, ours in (same or {}).items():
             theirs, ours = committed.get(key) or {}, json.loads(json.dumps(ours))
             differ = {k: (theirs.get(k, "(absent)"), v) for k, v in ours.items() if theirs.get(k, "(absent)") != v}
@@ -143,26 +144,34 @@ def check_committed(paths, rows, positives, same=None):
                                     "cross-validation")
             extra = {k: v for k, v in theirs.items() if k not in ours}
             if extra:
-                unknown[path][key] = extra
-    return unknown
+                unknown[key] = extra
+        out[path] = (committed, unknown)
+    return out
 
 
-def merge_curves(paths, curves, results, how, same=None, log=print):
+def merge_curves(paths, curves, results, how, same=None, log=print, checked=None):
     """Add `curves` to committed metrics.json files without retraining (the pipelines' --curves-only): the
     out-of-fold predictions come from the same seeded cross-validation run again, so its per-fold results should
     equal the committed ones. Every other key is kept as it is; `curves.reproduced` says how the points were made
     and whether the recomputed per-fold figures match (max |difference| over every metric and fold, overall and per
     model), and `curves.note` says so when they do not. paths: the metrics.json files (report, bundle); results: the
     recomputed summaries {model: {metric: {"mean", "ci95", "folds"}}}; how: the command; same: as check_committed
-    (committed settings the code no longer has are recorded). Returns the largest difference."""
+    (committed settings the code no longer has are recorded); checked: what check_committed(paths, ...) returned
+    before the CV (the files are not read again; None: checked here). Returns the largest difference."""
     import json
-    unknown = check_committed(paths, curves["rows"], curves["positives"], same)
+    if checked is None:
+        checked = check_committed(paths, curves["rows"], curves["positives"], same)
     out = []
     for path in paths:
-        committed = json.loads(path.read_text())
+        committed, unknown = checked[path]
         old = committed.get("results", {})
         if list(old) != list(results):
             raise NotTheSameRun(f"{path}: models {list(old)} committed, {list(results)} recomputed")
+        for n in results:
+            for m in results[n]:
+                if len(results[n][m]["folds"]) != len(old[n][m]["folds"]):
+                    raise NotTheSameRun(f"{path}: {len(old[n][m]['folds'])} folds committed, "
+                                        f"{len(results[n][m]['folds'])} recomputed: not the same cross-validation")
         by_model = {n: float(max(abs(a - b) for m in results[n]
                                  for a, b in zip(results[n][m]["folds"], old[n][m]["folds"]))) for n in results}
         worst = max(by_model.values())
@@ -174,8 +183,8 @@ def merge_curves(paths, curves, results, how, same=None, log=print):
                 f"{curves['roc'][n]['auc']:.6f}; largest difference of any metric in any fold {by_model[n]:.3g}")
         reproduced = {"how": how, "matches_committed_results": bool(worst == 0.0), "max_abs_fold_difference": worst,
                       "max_abs_fold_difference_by_model": by_model}
-        if unknown[path]:
-            reproduced["committed_settings_not_in_this_code"] = unknown[path]
+        if unknown:
+            reproduced["committed_settings_not_in_this_code"] = unknown
         c = dict(curves, reproduced=reproduced)
         if worst != 0.0:
             differ = [n for n, d in by_model.items() if d != 0.0]

@@ -1,6 +1,5 @@
 """card.md of the reply model, written from metrics.json and features.json (pipeline.run)."""
 from leadscore import evaluate
-from leadscore.pipeline import METRIC_NAMES
 from replyscore import contract, derived
 from simulator import effects
 
@@ -47,7 +46,7 @@ def markdown(metrics, fspec, cfg):
     timing = metrics["timing"]
     export = metrics.get("export")
     fin = metrics.get("final_model", {})
-    table = evaluate.format_table(res, labels=METRIC_NAMES, padded=False)
+    table = evaluate.format_table(res, labels=evaluate.METRIC_NAMES, padded=False)
     cats = "\n".join(f"| `{c['name']}` | categorical | {len(c['vocabulary'])} levels + unknown 0 | "
                      f"{fspec['labels'][c['name']]} |" for c in fspec["categorical"])
     nums = "\n".join(f"| `{n['name']}` | numeric | `{n['transform']}`, impute {n['impute']:g}, z-score | "

@@ -63,6 +63,7 @@ TYPES = {"hidden": "ints"}
 NET_KEYS = ["emb_dim", "text_hidden", "hidden", "dropout", "num_bins", "unknown_dropout", "epochs", "batch_size",
             "lr", "weight_decay"]
 MODELS = ["mlp", "mlp_no_text", "logistic_regression", "logistic_regression_no_text"]
+SERVED = "mlp"                  # the model exported; the others are its baselines
 DATASET = "sales-world-emails"
 
 
@@ -133,6 +134,7 @@ def cross_validate(rows, text, sens, cfg, log=print):
     oof = {n: np.zeros(len(y)) for n in MODELS}
     seconds = {n: [] for n in MODELS}
     sidx = np.asarray(sens["index"])
+    has_sens = len(sidx) > 0
     spred = {n: {"original": np.full(len(sidx), np.nan), **{v: np.full(len(sidx), np.nan) for v in sens["variants"]}}
              for n in MODELS}
     for k, (tr, te) in enumerate(folds_of(rows, cfg)):
@@ -142,18 +144,20 @@ def cross_validate(rows, text, sens, cfg, log=print):
         tr_in = enc([records[i] for i in tr], text[tr])
         te_in = enc([records[i] for i in te], text[te])
         in_te = np.isin(sidx, te)
-        s_in = {"original": enc([records[i] for i in sidx[in_te]], text[sidx[in_te]])} if len(sidx) else {}
-        for v, (mask, recs, vecs) in sens["variants"].items():
-            m = in_te & mask
-            s_in[v] = (m, enc([recs[j] for j in np.flatnonzero(m)], vecs[m]))
+        s_in = {}
+        if has_sens:                            # no sampled rows: no sensitivity inputs, not even for the variants
+            s_in["original"] = enc([records[i] for i in sidx[in_te]], text[sidx[in_te]])
+            for v, (mask, recs, vecs) in sens["variants"].items():
+                m = in_te & mask
+                s_in[v] = (m, enc([recs[j] for j in np.flatnonzero(m)], vecs[m]))
         for name in MODELS:
             t0 = time.time()
-            batches = [te_in] + ([s_in["original"]] + [s_in[v][1] for v in sens["variants"]] if s_in else [])
+            batches = [te_in] + ([s_in["original"]] + [s_in[v][1] for v in sens["variants"]] if has_sens else [])
             preds = _fit_predict(name, tr_in, y[tr], batches, cards, cfg)
             seconds[name].append(time.time() - t0)
             oof[name][te] = preds[0]
             per_fold[name].append(evaluate.score(y[te], preds[0]))
-            if s_in:
+            if has_sens:
                 spred[name]["original"][in_te] = preds[1]
                 for v, p in zip(sens["variants"], preds[2:]):
                     spred[name][v][s_in[v][0]] = p
@@ -165,9 +169,12 @@ def cross_validate(rows, text, sens, cfg, log=print):
 # ----------------------------------------------------------------------------- sensitivity
 def sensitivity_inputs(rows, text, cfg, embed):
     """Sampled rows and their edited drafts (variants.VARIANTS) with the edited texts embedded (text: the rows'
-    vectors, kept where an edit leaves the text as it was)."""
+    vectors, kept where an edit leaves the text as it was). No variants when no rows are sampled (--sensitivity_rows 0):
+    the check is skipped (metrics.json `sensitivity` {})."""
     rng = np.random.default_rng(cfg["seed"])
     index = np.sort(rng.choice(len(rows), size=min(cfg["sensitivity_rows"], len(rows)), replace=False))
+    if not len(index):
+        return {"index": index, "variants": {}}
     out = {}
     for v in variants.VARIANTS:
         mask = np.array([variants.applies(v, rows[i]["record"]) for i in index])
@@ -334,12 +341,12 @@ def curves_only(rows, text, cfg, log=print):
     y = np.array([r["label"] for r in rows])
     report = Path(cfg["report"] or REPO_ROOT / "ml" / "reports" / "reply-score")
     paths = [report / "metrics.json"] + ([Path(cfg["out"]) / "metrics.json"] if cfg["out"] else [])
-    same = {"model": model_settings(cfg)}
-    plots.check_committed(paths, int(len(y)), int(y.sum()), same)      # refuse before the CV
+    same = {"model": model_settings(cfg), "cv": {"folds": cfg["folds"], "seed": cfg["seed"]}}
+    checked = plots.check_committed(paths, int(len(y)), int(y.sum()), same)      # refuse before the CV
     results, oof, _, _ = cross_validate(rows, text, None, cfg, log)
     log(evaluate.format_table(results))
-    curves = plots.curve_points(y, oof, "mlp", outcome="reply")
-    plots.merge_curves(paths, curves, results, cfg["curves_only"], same=same, log=log)
+    curves = plots.curve_points(y, oof, SERVED, outcome="reply")
+    plots.merge_curves(paths, curves, results, cfg["curves_only"], same=same, log=log, checked=checked)
     return curves
 
 
@@ -402,7 +409,7 @@ def _run(rows, text, cfg, embed, world, log):
         fspec = contract.build_spec([r["record"] for r in rows], cfg["min_count"], trained_on=DATASET,
                                     version=cfg["version"])
     metrics["timing"]["pipeline_seconds"] = round(time.time() - t0, 1)
-    metrics["curves"] = plots.curve_points(y, oof, "mlp", outcome="reply")   # the plots' points; mlp is exported
+    metrics["curves"] = plots.curve_points(y, oof, SERVED, outcome="reply")   # the plots' points
     plots.write_all(report, y, oof, DATASET, synthetic=True, outcome="reply")
     from replyscore import card
     text_md = card.markdown(metrics, fspec, cfg)
@@ -449,10 +456,16 @@ def main(argv=None):
     work = work if work.is_absolute() else REPO_ROOT / work
     path, wcfg = dataset.ensure_world(work, cfg["seed_world"], cfg["leads"])
     tw = time.time()
-    events = list(dataset.read_events(path))
-    rows = dataset.build_rows(events, end=dataset.world_end(wcfg), censor_days=cfg["censor_days"])
-    emails_sent = sum(e["type"] == "closer.email.sent" for e in events)
-    del events
+    sent = [0]
+
+    def counted(events):                    # the emails sent, counted while build_rows streams the world
+        for e in events:
+            sent[0] += e["type"] == "closer.email.sent"
+            yield e
+
+    rows = dataset.build_rows(counted(dataset.read_events(path)), end=dataset.world_end(wcfg),
+                              censor_days=cfg["censor_days"])
+    emails_sent = sent[0]
     rows_seconds = time.time() - tw
     embeds = {}
 
@@ -466,7 +479,11 @@ def main(argv=None):
                  f"rows-s{cfg['seed_world']}-{cfg['leads']}").astype(np.float32)
     world = {"world_file": dataset_spec.display_path(path), "emails_sent": emails_sent,
              "timing": {"rows_seconds": round(rows_seconds, 1), "embedding": embeds}}
-    metrics = run(rows, text, cfg, embed, world)
+    try:
+        metrics = run(rows, text, cfg, embed, world)
+    except plots.NotTheSameRun as e:                 # a refused --curves-only: a message, not a traceback
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     total = time.time() - t0
     log_total = f"total wall time {total:.0f} s (embeddings: " + ", ".join(
         f"{k} {v.get('seconds')} s{' cached' if v.get('cached') else ''}" for k, v in embeds.items()) + ")"

@@ -103,6 +103,8 @@ def test_merge_curves_adds_curves_and_keeps_every_other_key(tmp_path):
         plots.check_committed([path], 2000, curves["positives"], same={"model": {"epochs": 3, "new": 1}})
     with pytest.raises(plots.NotTheSameRun, match="not the same data"):
         plots.merge_curves([path], dict(curves, rows=1999), results, "x", log=lambda *_: None)
+    with pytest.raises(plots.NotTheSameRun, match="2 folds committed, 1 recomputed"):     # zip would stop at 1
+        plots.merge_curves([path], curves, _results(y, oof, folds[:1]), "x", log=lambda *_: None)
 
 
 @pytest.mark.parametrize("bundle, report, served", [("lead-score/v1", "sales-world", "deep"),

@@ -208,7 +208,7 @@ def test_published_tables_are_the_formatter_output(name, bundle):
     card_markdown / replyscore.card.markdown writes)."""
     results = json.loads((REPORTS / name / "metrics.json").read_text())["results"]
     assert evaluate.format_table(results) in (ML / "README.md").read_text()
-    compact = evaluate.format_table(results, labels=pipeline.METRIC_NAMES, padded=False)
+    compact = evaluate.format_table(results, labels=evaluate.METRIC_NAMES, padded=False)
     assert f"\n{compact}\n" in (REPORTS / name / "card.md").read_text()
     if bundle is not None:
         assert f"\n{compact}\n" in (bundle / "card.md").read_text()

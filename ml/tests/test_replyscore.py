@@ -286,6 +286,27 @@ def test_curves_only_reproduces_the_curves_and_changes_nothing_else(exported, tm
         assert {k: v for k, v in after.items() if k != "curves"} == {k: v for k, v in before.items() if k != "curves"}
     with pytest.raises(plots.NotTheSameRun):
         pipeline.run(rows[:-3], text[:-3], cfg, None, log=lambda *a: None)
+    with pytest.raises(plots.NotTheSameRun, match="`cv` differs"):       # refused before the CV
+        pipeline.run(rows, text, dict(cfg, folds=3), None, log=lambda *a: None)
+
+
+def test_no_sensitivity_rows_skips_the_sensitivity_check(tmp_path):
+    """--sensitivity_rows 0: the CV runs without the sensitivity block (no KeyError for the missing "original"), the
+    same figures as without sensitivity inputs, and metrics.json's `sensitivity` is empty."""
+    events, end = tiny_world()
+    rows = dataset.build_rows(events, end=end)
+    text = fake_embed(None, [derived.text_of(r["record"]) for r in rows])
+    cfg = dict(pipeline.DEFAULTS, folds=2, crossfit=2, epochs=1, sensitivity_rows=0, report=str(tmp_path / "report"),
+               out=None, version="dev")
+    empty = np.zeros(0, dtype=bool)
+    sens = {"index": np.zeros(0, dtype=int),
+            "variants": {v: (empty, [], np.zeros((0, contract.TEXT_DIM), np.float32)) for v in variants.VARIANTS}}
+    quiet = lambda *a: None  # noqa: E731
+    assert pipeline.cross_validate(rows, text, sens, cfg, quiet)[0] == pipeline.cross_validate(rows, text, None, cfg,
+                                                                                               quiet)[0]
+    metrics = pipeline.run(rows, text, cfg, fake_embed, log=quiet)
+    assert metrics["sensitivity"] == {}
+    assert json.loads((tmp_path / "report" / "metrics.json").read_text())["sensitivity"] == {}
 
 
 def check_bundle(folder):

@@ -1,8 +1,11 @@
-"""ml/text/rowquant.py (an experiment, see docs/benchmarks.md "The ceiling"): every DynamicQuantizeLinear becomes
-per-row arithmetic, every MatMulInteger that reads it loses its activation zero point and gains the correction
-term, whose column sums make the same integers as the original product; a graph of another shape is refused."""
+"""ml/text/rowquant.py (an experiment, see docs/benchmarks.md "The ceiling: ONNX Runtime alone, and batching with one
+quantization per text"): every DynamicQuantizeLinear becomes per-row arithmetic over the row's tokens and features,
+every MatMulInteger that reads it loses its activation zero point and gains the correction term, whose column sums
+are the weights less their zero points summed over each column; a graph of another shape is refused. These are
+checks of the rewritten graph's structure and constants only: ONNX Runtime is not available to Python here, so the
+graph is not run. That the rewrite is exact on the real encoder graphs is shown by EncoderRunsBenchmark
+(services/benchmarks), whose setup prints the largest difference between batched and alone hidden states."""
 import numpy as np
-import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
@@ -30,7 +33,7 @@ def tiny_graph(consumer="MatMulInteger"):
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 11)]), weights, weight_zero
 
 
-def test_the_rewrite_quantizes_per_row_and_keeps_the_integers():
+def test_the_rewrite_quantizes_per_row_and_its_column_sums_are_the_centred_weights():
     model, weights, weight_zero = tiny_graph()
     out = rowquant.rewrite(model)
     ops = [n.op_type for n in out.graph.node]
@@ -40,13 +43,8 @@ def test_the_rewrite_quantizes_per_row_and_keeps_the_integers():
     matmul = next(n for n in out.graph.node if n.op_type == "MatMulInteger")
     assert matmul.input[2] == "" and matmul.input[3] == "wz"
     sums = numpy_helper.to_array(next(i for i in out.graph.initializer if i.name.endswith("_rowquant_colsum")))
-    # A batch of uint8 rows with a zero point each: the product without zero point, less zero point x column
-    # sums, is the product the original graph computes.
-    rng = np.random.default_rng(5)
-    rows = rng.integers(0, 256, size=(3, 2, 6)).astype(np.int64)
-    zero = rng.integers(0, 256, size=(3, 1, 1)).astype(np.int64)
-    centred = weights.astype(np.int64) - weight_zero.astype(np.int64)
-    assert np.array_equal(rows @ centred - zero * sums, (rows - zero) @ centred)
+    want = (weights.astype(np.int32) - weight_zero.astype(np.int32)).sum(axis=0)
+    assert sums.dtype == np.int32 and sums.shape == (4,) and np.array_equal(sums, want)
 
 
 def test_a_quantized_input_read_by_anything_else_is_refused():

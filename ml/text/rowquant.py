@@ -1,7 +1,8 @@
 """Rewrites a dynamically quantized encoder graph so that each text of a batch is quantized on its own.
 
 An experiment, not a serving path: it answers whether batching could make the text encoder faster without changing
-any text's vector (docs/benchmarks.md, "Batching with one quantization per text"). The langchain4j graphs quantize
+any text's vector (docs/benchmarks.md, "The ceiling: ONNX Runtime alone, and batching with one quantization per
+text"). The langchain4j graphs quantize
 activations with `DynamicQuantizeLinear`, one uint8 scale and zero point over the whole input tensor, so a text's
 vector depends on the other texts of its batch. This script replaces every such node with the same arithmetic done
 per batch row (min and max over that row's tokens and features), and every `MatMulInteger` that reads it with one
@@ -11,8 +12,8 @@ ONNX Runtime's `MatMulInteger` takes only one activation zero point per tensor, 
 
     /usr/bin/python3 ml/text/rowquant.py IN.onnx OUT.onnx
 
-`EncoderBatchingBenchmark` (services/benchmarks) times the rewritten graph against the original and checks that
-the vectors are equal.
+`EncoderRunsBenchmark` (services/benchmarks) times the rewritten graph (`batchedRows`) against the original
+(`oneTextPerRun`) and prints the largest difference between their hidden states, batched against alone.
 """
 
 import argparse

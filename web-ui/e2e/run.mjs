@@ -244,7 +244,8 @@ try {
     }
     if (WORLD) {
       const row = served.locator('tr[data-version="call-win/v1"]');
-      await row.locator('.status.loaded').waitFor();
+      // the exact state: "not loaded yet" is not loaded
+      await row.locator('.status', { hasText: /^loaded$/ }).waitFor();
       await row.locator('th button').click();
       const detail = page.getByTestId('version-detail');
       await detail.getByRole('heading', { name: /call-win\/v1/ }).waitFor();
@@ -503,11 +504,13 @@ try {
     assert(asked.length === 0, `a rep's overview asked for ${asked.join(', ')}`);
     await page.goto(URL_ + '/models');
     await page.getByText('Batch runs and drift are shown to managers and admins.').waitFor();
-    assert(await page.getByRole('button', { name: 'Activate' }).count() === 0, 'a rep is offered Activate');
+    await page.locator('table.versions tbody tr').first().waitFor();
+    assert(await page.getByRole('button', { name: /Activate|Roll back/ }).count() === 0,
+      'a rep is offered Activate or Roll back');
     assert(me.role === 'rep', `the rep key has role ${me.role}`);
   });
 
-  await check("a manager sees their team's leads, not another team's, and the batch runs without Activate", async () => {
+  await check("a manager sees their team's leads, not another team's, and the batch runs without Activate or Roll back", async () => {
     if (!MANAGER) {
       console.log('      (skipped: no CLOSER_E2E_MANAGER_KEY)');
       return;
@@ -533,7 +536,9 @@ try {
     await page.locator('[data-state=forbidden]').getByText('Not yours').waitFor();
     allowedConsole.pop();
     await load(page, '/models', '[data-testid=drift]', 'models (manager)');
-    assert(await page.getByRole('button', { name: 'Activate' }).count() === 0, 'a manager is offered Activate');
+    await page.locator('table.versions tbody tr').first().waitFor();
+    assert(await page.getByRole('button', { name: /Activate|Roll back/ }).count() === 0,
+      'a manager is offered Activate or Roll back');
     await shot(page, '10-manager-models');
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
-  callName, evidenceLines, hitsByTracker, interruptions, longPauses, referencePosition, speakers,
+  callName, callPath, evidenceLines, hitsByTracker, interruptions, longPauses, referencePosition, speakers,
   talkHistogram, timelineBars, windowStart, tonePoints, utteranceOf, type CallAggregates, type TrackerHit,
   type Utterance,
 } from './calls';
@@ -21,6 +21,10 @@ describe('formatting', () => {
     expect(callName({ id: 'c1', title: 'Demo' })).toBe('Demo');
     expect(callName({ id: 'c1', title: null })).toBe('Call c1');
     expect(callName({ id: 'c1', title: '  ' })).toBe('Call c1');
+  });
+
+  test("a call's route encodes its id", () => {
+    expect(callPath('c 1/2')).toBe('/calls/c%201%2F2');
   });
 
   test("a warning's evidence as lines", () => {

@@ -94,6 +94,9 @@ export interface CallAggregates {
   groups: TalkGroup[];
 }
 
+/** A call page's route: /calls/<id>. */
+export const callPath = (id: string) => `/calls/${encodeURIComponent(id)}`;
+
 /** A call's name in a list: its title, else "Call <id>". */
 export function callName(c: { id: string; title: string | null }): string {
   return c.title?.trim() || `Call ${c.id}`;

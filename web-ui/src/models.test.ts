@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import {
   calibrationOption, curves, driftFeatures, liftOption, metricRows, modelLabel, progress, rocOption, servedModel,
-  sortVersions,
+  sortVersions, statusClass,
 } from './models';
 
 const metrics = {
@@ -127,5 +127,11 @@ describe('batch runs and drift', () => {
       { name: 'm', version: 'v2', status: 'validated' }, { name: 'm', version: 'v3', status: 'active' },
     ]);
     expect(v.map((x) => x.version)).toEqual(['v3', 'v10', 'v2', 'v1']);
+  });
+
+  test('a status is one class token, so "not loaded yet" is not styled as loaded', () => {
+    expect(statusClass('not loaded yet')).toBe('not-loaded-yet');
+    expect(statusClass('loaded')).toBe('loaded');
+    expect(statusClass('active')).toBe('active');
   });
 });

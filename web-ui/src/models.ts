@@ -227,6 +227,11 @@ export function driftFeatures(drift: Record<string, unknown> | null | undefined)
   return [...f].filter((x) => typeof x?.psi === 'number').sort((a, b) => b.psi - a.psi);
 }
 
+/** A model status or served state as one CSS class token: "not loaded yet" -> "not-loaded-yet". */
+export function statusClass(status: string): string {
+  return status.replace(/\s+/g, '-');
+}
+
 /** Status order on the page: active, shadow, validated, registered, retired, invalid; newest version first within. */
 export function sortVersions<T extends { status: string; version: string; name: string }>(models: T[]): T[] {
   const order = ['active', 'shadow', 'validated', 'registered', 'retired', 'invalid'];

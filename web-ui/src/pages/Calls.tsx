@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import {
-  callName, evidenceLines, hitsByTracker, interruptions, longPauses, timelineBars, tonePoints, utteranceOf, type CallDetail, type CallPage as CallPageData, type CallSummary, type TrackerHit, type Warning,
+  callName, callPath, evidenceLines, hitsByTracker, interruptions, longPauses, timelineBars, tonePoints, utteranceOf, type CallDetail, type CallPage as CallPageData, type CallSummary, type TrackerHit, type Warning,
 } from '../calls';
 import { EChart, PALETTE } from '../components/EChart';
 import { Async, Empty } from '../components/State';
@@ -9,7 +9,6 @@ import { clock, dateTime, escapeHtml, humanize, pct, points } from '../format';
 import { useApi } from '../useApi';
 import { useRowNav } from '../useRowNav';
 
-const callPath = (id: string) => `/calls/${encodeURIComponent(id)}`;
 const ROLE_COLORS: Record<string, string> = { rep: PALETTE[0], prospect: PALETTE[1], other: '#64748b' };
 
 export function Calls() {

@@ -1,12 +1,10 @@
 import { Link, useNavigate } from 'react-router-dom';
-import { evidenceLines } from '../calls';
+import { callName, callPath, evidenceLines } from '../calls';
 import { Async } from '../components/State';
 import { dealTotals, type OpenDeal } from '../deals';
 import { days, humanize, money, pct, relative } from '../format';
 import { useApi } from '../useApi';
 import { useRowNav } from '../useRowNav';
-
-const callPath = (id: string) => `/calls/${encodeURIComponent(id)}`;
 
 export function Deals() {
   const data = useApi<OpenDeal[]>('/api/v1/deals?status=open');
@@ -61,7 +59,7 @@ function DealTable({ deals }: { deals: OpenDeal[] }) {
                   {d.leadId && <Link to={`/leads/${encodeURIComponent(d.leadId)}`} tabIndex={-1}>{d.leadId}</Link>}
                   {d.lastCallId
                     ? <> · <Link to={callPath(d.lastCallId)} tabIndex={-1}>
-                      {`Call ${d.lastCallId}`}</Link> {relative(d.lastCallAt)}, {d.calls} analysed</>
+                      {callName({ id: d.lastCallId, title: null })}</Link> {relative(d.lastCallAt)}, {d.calls} analysed</>
                     : ' · no analysed call'}
                 </div>
               </th>

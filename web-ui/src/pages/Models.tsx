@@ -5,7 +5,7 @@ import { Async, Empty } from '../components/State';
 import { dateTime, duration, pct, relative } from '../format';
 import {
   calibrationOption, curves, driftFeatures, liftOption, metricRows, modelLabel, progress, rocOption,
-  servedModel, sortVersions,
+  servedModel, sortVersions, statusClass,
 } from '../models';
 import { can, type Me } from '../session';
 import { useApi } from '../useApi';
@@ -63,7 +63,7 @@ export function Models({ me }: { me: Me }) {
                   return (
                     <tr key={key} aria-current={current === m ? 'true' : undefined} data-version={key}>
                       <ModelKey model={m} current={current === m} select={setSelected} />
-                      <td><span className={`status ${m.status}`}>{m.status}</span></td>
+                      <td><span className={`status ${statusClass(m.status)}`}>{m.status}</span></td>
                       <td>{m.source}</td>
                       <AucCell model={m} />
                       <td>{m.validatedAt ? relative(m.validatedAt) : '–'}</td>
@@ -99,14 +99,13 @@ export function Models({ me }: { me: Me }) {
                   <th scope="col" className="num">ROC AUC</th></tr>
               </thead>
               <tbody>
-                {(served.data ?? []).map((s, i) => {
-                  const m = fromFiles[i];
+                {fromFiles.map((m) => {
                   const key = `${m.name}/${m.version}`;
                   return (
                     <tr key={key} aria-current={current === m ? 'true' : undefined} data-version={key}>
                       <ModelKey model={m} current={current === m} select={setSelected} />
-                      <td><span className={`status ${s.state}`} title={s.error ?? undefined}>{s.state}</span></td>
-                      <td><code>{s.where}</code></td>
+                      <td><span className={`status ${statusClass(m.status)}`} title={m.validation?.error ?? undefined}>{m.status}</span></td>
+                      <td><code>{m.source}</code></td>
                       <AucCell model={m} />
                     </tr>
                   );
@@ -150,7 +149,7 @@ function servedView(s: ServedModel): ModelView {
 }
 
 function VersionDetail({ model }: { model: ModelView }) {
-  const rows = metricRows(model.metrics);
+  const rows = useMemo(() => metricRows(model.metrics), [model.metrics]);
   const served = servedModel(model.metrics);
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis' },
@@ -167,7 +166,7 @@ function VersionDetail({ model }: { model: ModelView }) {
   const dataset = model.metrics?.dataset;
   return (
     <div className="card" data-testid="version-detail">
-      <h2>{model.name}/{model.version} <span className={`status ${model.status}`}>{model.status}</span></h2>
+      <h2>{model.name}/{model.version} <span className={`status ${statusClass(model.status)}`}>{model.status}</span></h2>
       {dataset && <p className="sub">Trained on {dataset.name} ({Number(dataset.rows).toLocaleString('en')} rows
         {dataset.synthetic ? ', synthetic' : ''}), evaluated by {model.metrics?.cv?.folds ?? '?'}-fold cross-validation
         against baselines. Validation: {model.validation?.passed === true ? 'parity passed' : model.validation?.passed === false ? 'failed' : 'not run'}.</p>}
@@ -200,12 +199,15 @@ function VersionDetail({ model }: { model: ModelView }) {
 }
 
 function CurveCharts({ model }: { model: ModelView }) {
-  const c = useMemo(() => curves(model.metrics), [model.metrics]);
-  const options = useMemo(() => (c ? { roc: rocOption(c), calibration: calibrationOption(c), lift: liftOption(c) } : null), [c]);
+  const curveOptions = useMemo(() => {
+    const c = curves(model.metrics);
+    return c && { c, roc: rocOption(c), calibration: calibrationOption(c), lift: liftOption(c) };
+  }, [model.metrics]);
   const id = `${model.name}/${model.version}`;
-  if (!c || !options) {
+  if (!curveOptions) {
     return <Empty>No ROC, calibration or lift curves: this version's metrics.json has no curve points.</Empty>;
   }
+  const { c, ...options } = curveOptions;
   const dataset = model.metrics?.dataset;
   const synthetic = dataset?.synthetic === true;
   const about = `${id}, pooled out-of-fold predictions${dataset?.name ? ` on ${dataset.name}` : ''}${synthetic ? ' (synthetic data)' : ''}`;

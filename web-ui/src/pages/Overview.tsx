@@ -213,7 +213,8 @@ function CallTalk() {
           {CALL_WINDOWS.map((w) => <option key={w.value} value={w.value}>{w.label}</option>)}
         </select></label>
       </div>
-      <Async data={data} what="the call aggregates" stale isEmpty={() => h?.calls === 0}
+      {/* not stale: another period shows the loading state, not the old period's figures under its phrase */}
+      <Async data={data} what="the call aggregates" isEmpty={(d) => talkHistogram(d).calls === 0}
         empty={phrase ? `No analysed calls${phrase}.`
           : 'No analysed calls yet. Calls are analysed in the background as they arrive.'}>
         {(d) => <TalkHistogram a={d} h={h!} phrase={phrase} />}
